@@ -168,6 +168,36 @@ int numamig_memory_map_read(const char *sysroot, pid_t pid, struct numamig_memor
 			    struct numamig_error *error);
 void numamig_memory_map_free(struct numamig_memory_map *map);
 
+/* Bytes per node, summed over mappings: what the tools print as
+ * "before" and "after". Anonymous memory (anon, heap, stack) and file
+ * memory are kept apart as numastat -p does; shmem and hugetlb too. */
+struct numamig_placement {
+	uint64_t total;
+	uint64_t node_bytes[NUMAMIG_MAX_NODES];
+	/* by type: indexed by enum numamig_mapping_type */
+	uint64_t type_bytes[NUMAMIG_MAPPING_HUGETLB + 1];
+	uint64_t type_node_bytes[NUMAMIG_MAPPING_HUGETLB + 1][NUMAMIG_MAX_NODES];
+};
+
+/* Sums every mapping of map into placement (which it clears first). */
+void numamig_placement_of_map(const struct numamig_memory_map *map,
+			      struct numamig_placement *placement);
+/* The nodes that hold at least one byte. */
+void numamig_placement_nodes(const struct numamig_placement *placement,
+			     struct numamig_nodes *nodes);
+
+/* ------------------------------------------------------ node set mapping */
+
+/*
+ * Where migrate_pages(2) sends a page that sits on 'node' when a process
+ * is moved from one node set to another: the n-th node of 'from' goes to
+ * the (n mod weight(to))-th node of 'to'; when the sets differ in size,
+ * source nodes that are also in 'to' stay. Returns the target node, or -1
+ * when pages on 'node' stay where they are.
+ */
+int numamig_nodes_map_target(const struct numamig_nodes *from, const struct numamig_nodes *to,
+			     int node);
+
 /* ---------------------------------------------------- counters (vmstat) */
 
 /* System-wide migration event counters from /proc/vmstat, in base pages
