@@ -1,0 +1,72 @@
+/* The option group every tool shares. */
+#include "config.h"
+
+#include <argp.h>
+#include <stdio.h>
+
+#include "messages.h"
+#include "options.h"
+
+enum {
+	OPTION_SYSROOT = 0x100,
+};
+
+static const struct argp_option options[] = {
+	{ "json", 'J', NULL, 0, "use JSON output format", 0 },
+	{ "raw", 'r', NULL, 0, "use the raw output format", 0 },
+	{ "noheadings", 'n', NULL, 0, "do not print headings", 0 },
+	{ "output", 'o', "LIST", 0, "columns to print; +LIST adds to the default ones", 0 },
+	{ "bytes", 'b', NULL, 0, "print sizes in bytes rather than in a human-readable form", 0 },
+	{ "sysroot", OPTION_SYSROOT, "DIR", 0, "read proc/ and sys/ under DIR instead of /", 0 },
+	{ "quiet", 'q', NULL, 0, "print errors only", 0 },
+	{ "verbose", 'v', NULL, 0, "say more about what is done (repeat for more)", 0 },
+	{ 0 }
+};
+
+static void print_version(FILE *stream, struct argp_state *state)
+{
+	fprintf(stream, "%s (numamig) %s\n", program_name(), NUMAMIG_PACKAGE_VERSION);
+}
+
+void (*argp_program_version_hook)(FILE *stream, struct argp_state *state) = print_version;
+
+static error_t parse_option(int key, char *argument, struct argp_state *state)
+{
+	struct common_options *common = state->input;
+
+	switch (key) {
+	case 'J':
+		common->json = true;
+		break;
+	case 'r':
+		common->raw = true;
+		break;
+	case 'n':
+		common->noheadings = true;
+		break;
+	case 'o':
+		common->columns = argument;
+		break;
+	case 'b':
+		common->bytes = true;
+		break;
+	case OPTION_SYSROOT:
+		common->sysroot = argument;
+		break;
+	case 'q':
+		common->verbosity = -1;
+		message_set_verbosity(common->verbosity);
+		break;
+	case 'v':
+		if (common->verbosity < 0)
+			common->verbosity = 0;
+		common->verbosity++;
+		message_set_verbosity(common->verbosity);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp common_argp = { options, parse_option, NULL, NULL, NULL, NULL, NULL };

@@ -1,0 +1,22 @@
+/*
+ * A progress line on stderr for long jobs: only when stderr is a terminal,
+ * only once a second has passed, never with --json or -q (DESIGN.md).
+ * Call from one thread.
+ */
+#ifndef NUMAMIG_COMMON_PROGRESS_H
+#define NUMAMIG_COMMON_PROGRESS_H
+
+#include "options.h"
+
+struct progress;
+
+/* Returns NULL (a progress that shows nothing: every call accepts it) when
+ * no progress should be shown, or when out of memory. */
+struct progress *progress_new(const struct common_options *options);
+/* Replaces the line ("moved 1.5G of 4G"), at most ten times a second. */
+void progress_update(struct progress *progress, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Erases the line, if one was shown, and frees. */
+void progress_free(struct progress *progress);
+
+#endif
