@@ -198,6 +198,129 @@ void numamig_placement_nodes(const struct numamig_placement *placement,
 int numamig_nodes_map_target(const struct numamig_nodes *from, const struct numamig_nodes *to,
 			     int node);
 
+/* ----------------------------------------------------------- page engine */
+
+/*
+ * The move_pages(2) engine behind movepages and migratepages --jobs: it
+ * walks a process's address space chunk by chunk (memory bounded by the
+ * chunk, never by the size of the process), asks the kernel where each
+ * page is, sends one address per folio to its target, and tells what
+ * became of every page.
+ */
+
+/* An address range [start, end) of a process. */
+struct numamig_range {
+	uint64_t start;
+	uint64_t end;
+};
+
+/*
+ * Parses one RANGE argument and appends what it selects to *ranges (grown
+ * with realloc, *count updated; the caller frees *ranges):
+ *  - "START-END": hex addresses as /proc/PID/maps prints them ("0x" optional);
+ *  - "START+LENGTH": START hex, LENGTH decimal or 0x-hex with an optional
+ *    K, M, G or T suffix (powers of 1024);
+ *  - a mapping of 'map': "[heap]", "[stack]", "anon" (every anonymous
+ *    mapping that is neither heap nor stack), a file path, or the basename
+ *    of one; every matching mapping is appended.
+ * Text made of hex digits around one '-' or '+' is an address range, anything
+ * else a mapping name. Start is rounded down and end up to page_size.
+ * Errors (error says which and gives a hint): -EINVAL for malformed text or
+ * an end before the start, -ERANGE when a number or the end overflows,
+ * -ENOENT when no mapping has that name or no mapping touches the range.
+ */
+int numamig_ranges_add(const char *text, const struct numamig_memory_map *map,
+		       uint64_t page_size, struct numamig_range **ranges, size_t *count,
+		       struct numamig_error *error);
+
+/* What became of a page (counted in base pages and bytes). */
+enum numamig_outcome {
+	NUMAMIG_OUTCOME_MOVED,
+	NUMAMIG_OUTCOME_WOULD_MOVE,	/* query only: on a source node */
+	NUMAMIG_OUTCOME_ALREADY_THERE,
+	NUMAMIG_OUTCOME_NOT_SELECTED,	/* on a node outside 'from', or kept by the node mapping */
+	NUMAMIG_OUTCOME_NOT_PRESENT,
+	NUMAMIG_OUTCOME_NOT_MAPPED,
+	NUMAMIG_OUTCOME_SHARED,
+	NUMAMIG_OUTCOME_BUSY,
+	NUMAMIG_OUTCOME_NO_MEMORY,
+	NUMAMIG_OUTCOME_FAILED,
+	NUMAMIG_OUTCOME_COUNT
+};
+
+/* "moved", "already there", "not present", "no memory", ... */
+const char *numamig_outcome_name(enum numamig_outcome outcome);
+/* One line in plain words: "never touched or swapped out: nothing to move". */
+const char *numamig_outcome_meaning(enum numamig_outcome outcome);
+/* True for outcomes that leave a page off its target: the "partial" exit. */
+bool numamig_outcome_is_shortfall(enum numamig_outcome outcome);
+
+enum numamig_target_mode {
+	/* Any node of 'to', by bytes as evenly as possible; a page already on
+	 * a node of 'to' stays there (and counts for that node). movepages. */
+	NUMAMIG_TARGET_SPREAD,
+	/* numamig_nodes_map_target(from, to, node), as migrate_pages(2)
+	 * does. migratepages --jobs. */
+	NUMAMIG_TARGET_MAP,
+};
+
+struct numamig_page_progress {
+	uint64_t walked_bytes;	/* of selected_bytes */
+	uint64_t selected_bytes;
+	uint64_t moved_bytes;
+	double elapsed_seconds;
+};
+
+struct numamig_page_request {
+	pid_t pid;
+	/* Optional: when set, checked alive before each move_pages call, so a
+	 * PID reused by another process is never acted upon. */
+	const struct numamig_process *process;
+	const struct numamig_memory_map *map;	/* the process's mappings */
+	/* Ranges to act on (any order, may overlap); none means every mapping
+	 * that numa_maps shows with pages. */
+	const struct numamig_range *ranges;
+	size_t range_count;
+	struct numamig_nodes from;	/* only pages now on these; empty: any node */
+	struct numamig_nodes to;
+	enum numamig_target_mode mode;
+	bool move_shared;		/* MPOL_MF_MOVE_ALL: needs CAP_SYS_NICE */
+	bool query_only;		/* placement and plan, nothing moved */
+	uint64_t chunk_bytes;		/* address space per move_pages call; 0: 4 MiB */
+	unsigned int jobs;		/* threads; 0 or 1: the calling thread */
+	uint64_t rate_bytes;		/* bytes moved per second at most; 0: unbounded */
+	/* Called after each chunk, from one thread at a time. */
+	void (*progress)(const struct numamig_page_progress *progress, void *data);
+	void *progress_data;
+};
+
+struct numamig_page_result {
+	uint64_t pages[NUMAMIG_OUTCOME_COUNT];	/* base pages (4 KiB on x86) */
+	uint64_t bytes[NUMAMIG_OUTCOME_COUNT];
+	uint64_t selected_bytes;		/* the selection, mapped or not */
+	uint64_t before[NUMAMIG_MAX_NODES];	/* bytes per node in the selection */
+	uint64_t after[NUMAMIG_MAX_NODES];	/* queried again after the moves */
+	uint64_t planned[NUMAMIG_MAX_NODES];	/* bytes the plan sent to each node */
+	uint64_t no_memory[NUMAMIG_MAX_NODES];	/* bytes refused per target node */
+	uint64_t calls;				/* move_pages(2) calls that moved */
+	double elapsed_seconds;			/* the move, not the queries after */
+};
+
+/*
+ * Moves (or with query_only, only plans) the pages of the request and
+ * fills result, which it clears first. Returns 0 when the walk went to the
+ * end, whatever became of the pages (see result), or a negative errno when
+ * the kernel refused the whole call: -ESRCH (the process exited), -EPERM,
+ * -EACCES (a target outside the process's cpuset), -ENODEV (a target
+ * without memory), -EINVAL; result then holds what was done until then.
+ */
+int numamig_pages_move(const struct numamig_page_request *request,
+		       struct numamig_page_result *result, struct numamig_error *error);
+
+/* True when the calling thread has 'capability' (CAP_SYS_NICE is 23) in
+ * its effective set: --all needs CAP_SYS_NICE. */
+bool numamig_has_capability(int capability);
+
 /* ---------------------------------------------------- counters (vmstat) */
 
 /* System-wide migration event counters from /proc/vmstat, in base pages
@@ -253,6 +376,92 @@ struct numamig_selection {
 /* The PIDs matching, ascending; the caller frees *pids. */
 int numamig_processes_select(const char *sysroot, const struct numamig_selection *selection,
 			     pid_t **pids, size_t *count, struct numamig_error *error);
+
+/* ---------------------------------------------- whole-process migration */
+
+/* Whether the caller holds CAP_SYS_NICE: the kernel then moves pages that
+ * other processes map too (MPOL_MF_MOVE_ALL); without it they stay. */
+bool numamig_can_move_shared(void);
+
+/*
+ * What migrate_pages(2) would refuse or quietly change, checked before
+ * anything moves: a kernel thread (-EINVAL), a node of 'to' without memory
+ * (-EINVAL), a node of 'to' outside the process's cpuset (-EPERM, even
+ * with CAP_SYS_NICE, which the kernel would let through: the pages would
+ * sit where the process may not allocate), a node of 'to' outside the
+ * caller's own cpuset (-EPERM: the kernel would silently drop it and map
+ * the node sets differently), another user's process without
+ * CAP_SYS_PTRACE (-EPERM). error names the process and the nodes.
+ */
+int numamig_migrate_check(const struct numamig_topology *topology,
+			  const struct numamig_process *process, const struct numamig_nodes *to,
+			  struct numamig_error *error);
+
+/*
+ * Moves the process's pages on 'from' to 'to' with migrate_pages(2), node
+ * sets mapped as numamig_nodes_map_target() says. *failed gets the number
+ * of folios the kernel tried and could not move (a THP counts 1); pages it
+ * skipped because other processes map them are not counted: compare the
+ * placements before and after (numamig_outcome_compare). -ESRCH when the
+ * process is gone.
+ */
+int numamig_migrate_process(const struct numamig_process *process,
+			    const struct numamig_nodes *from, const struct numamig_nodes *to,
+			    long *failed, struct numamig_error *error);
+
+/* What moving a process from 'from' to 'to' would do, by node, in bytes. */
+struct numamig_plan {
+	uint64_t total;				/* bytes that would move */
+	int target[NUMAMIG_MAX_NODES];		/* each node's destination, -1: its pages stay */
+	uint64_t leaving[NUMAMIG_MAX_NODES];
+	uint64_t arriving[NUMAMIG_MAX_NODES];
+	/* Of 'leaving', bytes in mappings where some page is mapped by other
+	 * processes too (numa_maps' mapmax > 1). Without CAP_SYS_NICE those
+	 * pages stay; numa_maps does not say how many of the mapping's pages
+	 * they are, so this is an upper bound. */
+	uint64_t shared[NUMAMIG_MAX_NODES];
+};
+
+void numamig_plan_make(const struct numamig_memory_map *map, const struct numamig_nodes *from,
+		       const struct numamig_nodes *to, struct numamig_plan *plan);
+
+/* Why pages stayed on a node they were to leave. */
+enum numamig_stay_reason {
+	NUMAMIG_STAYED_SHARED,		/* mapped by other processes too, no CAP_SYS_NICE */
+	NUMAMIG_STAYED_FAILED,		/* the kernel tried and failed, without saying why */
+	NUMAMIG_STAYED_BUSY,		/* could not be isolated (-EBUSY) */
+	NUMAMIG_STAYED_UNMOVABLE,	/* in a mapping that cannot migrate (-EFAULT) */
+	NUMAMIG_STAYED_NO_MEMORY,	/* no free memory on the target (-ENOMEM) */
+	NUMAMIG_STAYED_UNEXPLAINED,	/* not counted as failed, not shared */
+	NUMAMIG_STAYED_REASONS
+};
+
+/* "shared", "failed", "busy", "unmovable", "no-memory", "unexplained" */
+const char *numamig_stay_reason_name(enum numamig_stay_reason reason);
+/* Plain words: "shared with other processes (moving them needs CAP_SYS_NICE)" */
+const char *numamig_stay_reason_text(enum numamig_stay_reason reason);
+
+/* What happened to the bytes a plan was to move. */
+struct numamig_outcome {
+	uint64_t moved;
+	uint64_t stayed;
+	uint64_t stayed_by_reason[NUMAMIG_STAYED_REASONS];
+	uint64_t stayed_on_node[NUMAMIG_MAX_NODES][NUMAMIG_STAYED_REASONS];
+};
+
+/*
+ * Works out what migrate_pages(2) did from the placements before and after,
+ * mapping by mapping (matched by start address): bytes still on a node
+ * beyond those the plan sends there stayed. Their reason: the mapping has
+ * shared pages and shared ones were not to move (shared_moved false), else
+ * "failed" when the kernel counted failures, else "unexplained". A node
+ * that is both source and target can hide a page that stayed behind one
+ * that did not arrive: the figures are a lower bound then.
+ */
+void numamig_outcome_compare(const struct numamig_plan *plan,
+			     const struct numamig_memory_map *before,
+			     const struct numamig_memory_map *after, bool shared_moved,
+			     long failed, struct numamig_outcome *outcome);
 
 #ifdef __cplusplus
 }
