@@ -265,8 +265,8 @@ enum numamig_target_mode {
 };
 
 struct numamig_page_progress {
-	uint64_t walked_bytes;	/* of selected_bytes */
-	uint64_t selected_bytes;
+	uint64_t walked_bytes;	/* of total_bytes: the mapped part of the selection */
+	uint64_t total_bytes;
 	uint64_t moved_bytes;
 	double elapsed_seconds;
 };
@@ -379,10 +379,6 @@ int numamig_processes_select(const char *sysroot, const struct numamig_selection
 
 /* ---------------------------------------------- whole-process migration */
 
-/* Whether the caller holds CAP_SYS_NICE: the kernel then moves pages that
- * other processes map too (MPOL_MF_MOVE_ALL); without it they stay. */
-bool numamig_can_move_shared(void);
-
 /*
  * What migrate_pages(2) would refuse or quietly change, checked before
  * anything moves: a kernel thread (-EINVAL), a node of 'to' without memory
@@ -402,7 +398,7 @@ int numamig_migrate_check(const struct numamig_topology *topology,
  * sets mapped as numamig_nodes_map_target() says. *failed gets the number
  * of folios the kernel tried and could not move (a THP counts 1); pages it
  * skipped because other processes map them are not counted: compare the
- * placements before and after (numamig_outcome_compare). -ESRCH when the
+ * placements before and after (numamig_migration_compare). -ESRCH when the
  * process is gone.
  */
 int numamig_migrate_process(const struct numamig_process *process,
@@ -425,43 +421,32 @@ struct numamig_plan {
 void numamig_plan_make(const struct numamig_memory_map *map, const struct numamig_nodes *from,
 		       const struct numamig_nodes *to, struct numamig_plan *plan);
 
-/* Why pages stayed on a node they were to leave. */
-enum numamig_stay_reason {
-	NUMAMIG_STAYED_SHARED,		/* mapped by other processes too, no CAP_SYS_NICE */
-	NUMAMIG_STAYED_FAILED,		/* the kernel tried and failed, without saying why */
-	NUMAMIG_STAYED_BUSY,		/* could not be isolated (-EBUSY) */
-	NUMAMIG_STAYED_UNMOVABLE,	/* in a mapping that cannot migrate (-EFAULT) */
-	NUMAMIG_STAYED_NO_MEMORY,	/* no free memory on the target (-ENOMEM) */
-	NUMAMIG_STAYED_UNEXPLAINED,	/* not counted as failed, not shared */
-	NUMAMIG_STAYED_REASONS
-};
-
-/* "shared", "failed", "busy", "unmovable", "no-memory", "unexplained" */
-const char *numamig_stay_reason_name(enum numamig_stay_reason reason);
-/* Plain words: "shared with other processes (moving them needs CAP_SYS_NICE)" */
-const char *numamig_stay_reason_text(enum numamig_stay_reason reason);
-
-/* What happened to the bytes a plan was to move. */
-struct numamig_outcome {
+/*
+ * What became of the bytes a plan was to move, by the outcomes of the page
+ * engine above: migrate_pages(2) tells only "shared" (worked out from
+ * numa_maps) and "failed" (whatever else stayed) apart.
+ */
+struct numamig_migration_result {
 	uint64_t moved;
 	uint64_t stayed;
-	uint64_t stayed_by_reason[NUMAMIG_STAYED_REASONS];
-	uint64_t stayed_on_node[NUMAMIG_MAX_NODES][NUMAMIG_STAYED_REASONS];
+	uint64_t stayed_by_outcome[NUMAMIG_OUTCOME_COUNT];
+	uint64_t stayed_on_node[NUMAMIG_MAX_NODES][NUMAMIG_OUTCOME_COUNT];
 };
 
 /*
  * Works out what migrate_pages(2) did from the placements before and after,
  * mapping by mapping (matched by start address): bytes still on a node
- * beyond those the plan sends there stayed. Their reason: the mapping has
- * shared pages and shared ones were not to move (shared_moved false), else
- * "failed" when the kernel counted failures, else "unexplained". A node
- * that is both source and target can hide a page that stayed behind one
- * that did not arrive: the figures are a lower bound then.
+ * beyond those the plan sends there stayed. Their outcome: SHARED when the
+ * mapping has pages other processes map too and shared pages were not to
+ * move (shared_moved false), else FAILED (the kernel counts some of these
+ * in its return value and skips others silently, such as pages it could
+ * not isolate on 6.1). A node that is both source and target can hide a
+ * page that stayed behind one that did not arrive: a lower bound then.
  */
-void numamig_outcome_compare(const struct numamig_plan *plan,
-			     const struct numamig_memory_map *before,
-			     const struct numamig_memory_map *after, bool shared_moved,
-			     long failed, struct numamig_outcome *outcome);
+void numamig_migration_compare(const struct numamig_plan *plan,
+				const struct numamig_memory_map *before,
+				const struct numamig_memory_map *after, bool shared_moved,
+				struct numamig_migration_result *result);
 
 #ifdef __cplusplus
 }
