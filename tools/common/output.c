@@ -168,6 +168,8 @@ struct output *output_new(const struct output_table *table, const struct common_
 	return output;
 
 failed:
+	if (status != -EINVAL)
+		message_warn_code(status, "cannot make the table");
 	output_free(output);
 	errno = -status;
 	return NULL;

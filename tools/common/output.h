@@ -64,7 +64,7 @@ struct output;
 /*
  * Creates the table with the columns of -o (options->columns) or the
  * defaults. On an unknown column prints "NAME: unknown column 'FOO'" and
- * returns NULL with errno EINVAL.
+ * returns NULL with errno EINVAL; other failures print a message too.
  */
 struct output *output_new(const struct output_table *table, const struct common_options *options);
 void output_free(struct output *output);
