@@ -109,6 +109,90 @@ static void test_case(const struct mapping_case *test)
 		diag("got: %s", *got ? got : "nothing");
 }
 
+/*
+ * The kernel's own procedure, step by step as do_migrate_pages() runs it:
+ * pick a <source, destination> pair, move the source's pages, take the
+ * source out, repeat; a page is followed through every step. The library
+ * sends each page straight to its remapped node; this checks that the two
+ * agree for every pair of sets drawn from nodes 0-7.
+ */
+static int kernel_remap(unsigned from, unsigned to, int node)
+{
+	int ordinal = __builtin_popcount(from & ((1U << node) - 1));
+	int wanted = ordinal % __builtin_popcount(to);
+
+	for (int target = 0; target < 32; target++)
+		if (to & (1U << target) && wanted-- == 0)
+			return target;
+	return node;
+}
+
+static int kernel_final_node(unsigned from, unsigned to, int node)
+{
+	unsigned remaining = from;
+	int location = node;
+
+	while (remaining) {
+		int source = -1, destination = 0;
+
+		for (int candidate = 0; candidate < 32; candidate++) {
+			int target;
+
+			if (!(remaining & (1U << candidate)))
+				continue;
+			if (__builtin_popcount(from) != __builtin_popcount(to) &&
+			    to & (1U << candidate))
+				continue;
+			target = to ? kernel_remap(from, to, candidate) : candidate;
+			if (target == candidate)
+				continue;
+			source = candidate;
+			destination = target;
+			if (!(remaining & (1U << target)))
+				break;
+		}
+		if (source < 0)
+			break;
+		remaining &= ~(1U << source);
+		if (location == source)
+			location = destination;
+	}
+	return location;
+}
+
+static void to_nodes(unsigned bits, struct numamig_nodes *nodes)
+{
+	numamig_nodes_clear(nodes);
+	for (int node = 0; node < 32; node++)
+		if (bits & (1U << node))
+			numamig_nodes_add(nodes, node);
+}
+
+static void test_against_kernel_steps(void)
+{
+	unsigned disagreements = 0, checked = 0;
+
+	for (unsigned from = 0; from < 256; from++)
+		for (unsigned to = 0; to < 256; to++) {
+			struct numamig_nodes from_set, to_set;
+
+			to_nodes(from, &from_set);
+			to_nodes(to, &to_set);
+			for (int node = 0; node < 8; node++) {
+				int expected = kernel_final_node(from, to, node);
+				int got = numamig_nodes_map_target(&from_set, &to_set, node);
+
+				checked++;
+				if ((expected == node ? -1 : expected) == got)
+					continue;
+				if (disagreements++ < 5)
+					diag("from 0x%02x to 0x%02x: node %d goes to %d, library says %d",
+					     from, to, node, expected, got);
+			}
+		}
+	ok(disagreements == 0, "the kernel's step-by-step order agrees in all %u cases", checked);
+}
+
 /* A node beyond any set, and the largest node id the library knows. */
 static void test_limits(void)
 {
@@ -129,6 +213,7 @@ int main(void)
 {
 	for (size_t index = 0; index < sizeof(cases) / sizeof(cases[0]); index++)
 		test_case(&cases[index]);
+	test_against_kernel_steps();
 	test_limits();
 	return tap_done();
 }
