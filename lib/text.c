@@ -1,0 +1,91 @@
+/* Line splitting and strict number parsing for the /proc and /sys readers. */
+#include "config.h"
+
+#include <string.h>
+
+#include "text.h"
+
+void text_lines_init(struct text_lines *lines, const char *text, size_t length)
+{
+	lines->cursor = text;
+	lines->end = text + length;
+	lines->number = 0;
+}
+
+bool text_lines_next(struct text_lines *lines, const char **line, size_t *length, bool *complete)
+{
+	const char *newline;
+
+	if (lines->cursor >= lines->end)
+		return false;
+	newline = memchr(lines->cursor, '\n', (size_t)(lines->end - lines->cursor));
+	*line = lines->cursor;
+	*length = (size_t)((newline ? newline : lines->end) - lines->cursor);
+	if (complete)
+		*complete = newline != NULL;
+	lines->cursor = newline ? newline + 1 : lines->end;
+	lines->number++;
+	return true;
+}
+
+static bool parse_base(const char *text, size_t length, unsigned base, uint64_t *value)
+{
+	uint64_t result = 0;
+
+	if (length == 0)
+		return false;
+	for (size_t i = 0; i < length; i++) {
+		unsigned digit;
+		char c = text[i];
+
+		if (c >= '0' && c <= '9')
+			digit = (unsigned)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			digit = (unsigned)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			digit = (unsigned)(c - 'A' + 10);
+		else
+			return false;
+		if (result > (UINT64_MAX - digit) / base)
+			return false;
+		result = result * base + digit;
+	}
+	*value = result;
+	return true;
+}
+
+bool text_parse_u64(const char *text, size_t length, uint64_t *value)
+{
+	return parse_base(text, length, 10, value);
+}
+
+bool text_parse_hex(const char *text, size_t length, uint64_t *value)
+{
+	return parse_base(text, length, 16, value);
+}
+
+const char *text_find_field(const char *text, const char *key, size_t *length)
+{
+	size_t key_length = strlen(key);
+	const char *line = text;
+
+	while (line && *line) {
+		if (strncmp(line, key, key_length) == 0 &&
+		    (line[key_length] == ':' || line[key_length] == ' ' || line[key_length] == '\t')) {
+			const char *value = line + key_length + (line[key_length] == ':');
+			const char *end;
+
+			while (*value == ' ' || *value == '\t')
+				value++;
+			end = strchrnul(value, '\n');
+			while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
+				end--;
+			*length = (size_t)(end - value);
+			return value;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return NULL;
+}
