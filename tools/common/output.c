@@ -313,6 +313,11 @@ const char *output_human_size(uint64_t bytes, char *buffer, size_t size)
 			whole++;
 			tenths = 0;
 		}
+		/* "1M" rather than util-linux's "1024K" */
+		if (whole == 1024 && exponent < 60) {
+			whole = 1;
+			exponent += 10;
+		}
 	}
 	if (bytes == 0)
 		snprintf(buffer, size, "0");
