@@ -1,0 +1,147 @@
+/*
+ * The page engine's parts, shared between lib/engine*.c and the unit tests
+ * (which compile these files directly: none of this is exported).
+ *
+ *   engine-plan.c    ranges x mappings -> segments; unmapped bytes
+ *   engine-vector.c  one chunk: query addresses, targets, folio blocks,
+ *                    move vector sorted by target, outcome counting
+ *   engine-call.c    the move_pages(2) calls and what their statuses mean
+ *   engine.c         numamig_pages_move: chunks, threads, rate, progress
+ */
+#ifndef NUMAMIG_ENGINE_INTERNAL_H
+#define NUMAMIG_ENGINE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "numamig.h"
+
+/* Part of one mapping to walk: [start, end), with the step between the
+ * addresses that name one page of it. */
+struct engine_segment {
+	uint64_t start;
+	uint64_t end;
+	uint64_t step;		/* base page, or the hugetlb page size */
+	/* 2 MiB-aligned blocks may be THPs: send one address for them. */
+	bool folio_blocks;
+};
+
+struct engine_plan {
+	size_t count;
+	struct engine_segment *segments;	/* ascending, disjoint */
+	uint64_t selected_bytes;
+	uint64_t unmapped_bytes;
+};
+
+/* Cuts the request's ranges (or every mapping with pages) into segments;
+ * base_page is the system page size. */
+int engine_plan_build(const struct numamig_page_request *request, uint64_t base_page,
+		      struct engine_plan *plan, struct numamig_error *error);
+void engine_plan_release(struct engine_plan *plan);
+
+/* The kernel leaves a status untouched after the entry it stopped at; this
+ * value is never a node nor an errno, so such entries are recognised. */
+#define ENGINE_STATUS_UNTOUCHED 0x7fffffff
+
+/* Chooses targets. Shared by the threads of one move, under 'lock'. */
+struct engine_targets {
+	enum numamig_target_mode mode;
+	struct numamig_nodes from;
+	struct numamig_nodes to;
+	pthread_mutex_t *lock;		/* NULL with one thread */
+	/* SPREAD: bytes given to (or already on) each node of 'to' so far. */
+	uint64_t load[NUMAMIG_MAX_NODES];
+};
+
+/*
+ * What to do with a page on 'node': returns the target and sets *outcome
+ * to NUMAMIG_OUTCOME_MOVED (it should move), ALREADY_THERE or
+ * NOT_SELECTED (it stays). 'bytes' feeds the spreading.
+ */
+int engine_target_choose(struct engine_targets *targets, int node, uint64_t bytes,
+			 enum numamig_outcome *outcome);
+
+/* One entry of a move vector. */
+struct engine_entry {
+	uint64_t address;
+	uint64_t bytes;		/* step, or the whole block for a block head */
+	int node;		/* where the query found it */
+	int target;
+	bool block_head;	/* first page of a block sent for the whole block */
+	bool pending;		/* not yet resolved by a move call */
+	int status;		/* what the last move call wrote */
+	size_t slot;		/* its place in the last move call */
+	enum numamig_outcome outcome;
+};
+
+/* Per-thread counts, summed into the result at the end. */
+struct engine_tally {
+	uint64_t bytes[NUMAMIG_OUTCOME_COUNT];
+	uint64_t before[NUMAMIG_MAX_NODES];
+	uint64_t after[NUMAMIG_MAX_NODES];
+	uint64_t planned[NUMAMIG_MAX_NODES];
+	uint64_t no_memory[NUMAMIG_MAX_NODES];
+	uint64_t calls;
+};
+
+/* The working vectors of one thread: sized for one chunk, reused for each. */
+struct engine_vectors {
+	size_t capacity;
+	void **addresses;
+	int *nodes;
+	int *status;
+	int *pending;		/* indexes of the entries sent by one call */
+	struct engine_entry *entries;
+	size_t entry_count;
+	/* the other pages of one block, after its head moved */
+	struct engine_entry *followers;
+	size_t follower_capacity;
+};
+
+int engine_vectors_init(struct engine_vectors *vectors, size_t capacity, size_t block_pages);
+void engine_vectors_release(struct engine_vectors *vectors);
+
+/* Fills vectors->addresses with the pages of [start, end) of segment,
+ * one per step; returns how many. */
+size_t engine_chunk_addresses(struct engine_vectors *vectors, const struct engine_segment *segment,
+			      uint64_t start, uint64_t end);
+
+/* Outcome of a query status (node, or -ENOENT/-EFAULT: not present). */
+enum numamig_outcome engine_query_outcome(int status);
+
+/*
+ * From the query statuses of 'count' addresses (vectors->status), counts
+ * placement and the pages that stay, and builds vectors->entries: the
+ * pages to move, one entry per block whose 'block / step' pages all sit on
+ * one node, sorted by target (stable, so by address within a target).
+ * With query_only the moves are only counted as planned.
+ */
+void engine_chunk_plan(struct engine_vectors *vectors, size_t count, const struct engine_segment *segment,
+		       uint64_t block, struct engine_targets *targets, bool query_only,
+		       struct engine_tally *tally);
+
+/* The state of one move: what the calls need besides the vectors. */
+struct engine_mover {
+	pid_t pid;
+	const struct numamig_process *process;
+	int flags;			/* MPOL_MF_MOVE or MPOL_MF_MOVE_ALL */
+	uint64_t block;			/* THP size */
+	uint64_t base_page;
+	/* Called with the bytes about to be sent, before each move call. */
+	void (*before_call)(void *data, uint64_t bytes);
+	void *before_call_data;
+};
+
+/* Queries the node of each of 'count' addresses into status. Returns 0
+ * or the whole-call error (negative errno). */
+int engine_query(pid_t pid, void **addresses, int *status, size_t count);
+
+/*
+ * Moves vectors->entries, counting each in tally: statuses pre-filled,
+ * calls repeated past a failing batch, pages the kernel left untouched
+ * queried again, block heads followed by their other pages. Returns 0 or
+ * the whole-call error that stopped it (negative errno).
+ */
+int engine_chunk_move(const struct engine_mover *mover, struct engine_vectors *vectors,
+		      struct engine_tally *tally);
+
+#endif

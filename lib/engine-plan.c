@@ -1,0 +1,158 @@
+/*
+ * What the engine walks: the request's ranges cut along the process's
+ * mappings into segments, and the bytes of the ranges that no mapping
+ * covers (reported as "not mapped", never passed to the kernel).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine-internal.h"
+
+static int compare_ranges(const void *left, const void *right)
+{
+	const struct numamig_range *a = left, *b = right;
+
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static int compare_segments(const void *left, const void *right)
+{
+	const struct engine_segment *a = left, *b = right;
+
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Sorted, with overlapping and touching ranges joined, so that no page is
+ * walked (or counted) twice. */
+static size_t merge_ranges(struct numamig_range *ranges, size_t count)
+{
+	size_t merged = 0;
+
+	qsort(ranges, count, sizeof(*ranges), compare_ranges);
+	for (size_t index = 0; index < count; index++) {
+		if (ranges[index].end <= ranges[index].start)
+			continue;
+		if (merged > 0 && ranges[index].start <= ranges[merged - 1].end) {
+			if (ranges[index].end > ranges[merged - 1].end)
+				ranges[merged - 1].end = ranges[index].end;
+			continue;
+		}
+		ranges[merged++] = ranges[index];
+	}
+	return merged;
+}
+
+static bool is_hugetlb(const struct numamig_mapping *mapping, uint64_t base_page)
+{
+	return (mapping->huge || mapping->type == NUMAMIG_MAPPING_HUGETLB) &&
+	       mapping->page_size > base_page;
+}
+
+static void add_segment(struct engine_plan *plan, const struct numamig_mapping *mapping,
+			uint64_t start, uint64_t end, uint64_t base_page)
+{
+	struct engine_segment *segment = &plan->segments[plan->count];
+
+	segment->step = base_page;
+	/* Any page other than hugetlb may belong to a THP (anonymous, or
+	 * shmem with huge=). */
+	segment->folio_blocks = true;
+	if (is_hugetlb(mapping, base_page)) {
+		/* One address per huge page, aligned to it: on 6.1 an unaligned
+		 * one gets -EACCES. The mapping itself is aligned. */
+		segment->step = mapping->page_size;
+		segment->folio_blocks = false;
+		start -= start % mapping->page_size;
+		if (end % mapping->page_size)
+			end += mapping->page_size - end % mapping->page_size;
+		if (end > mapping->end)
+			end = mapping->end;
+	}
+	segment->start = start;
+	segment->end = end;
+	plan->count++;
+}
+
+/* Two ranges can end up on one huge page after the rounding above. */
+static void drop_overlaps(struct engine_plan *plan)
+{
+	size_t kept = 0;
+
+	qsort(plan->segments, plan->count, sizeof(*plan->segments), compare_segments);
+	for (size_t index = 0; index < plan->count; index++) {
+		struct engine_segment segment = plan->segments[index];
+
+		if (kept > 0 && segment.start < plan->segments[kept - 1].end)
+			segment.start = plan->segments[kept - 1].end;
+		if (segment.start >= segment.end)
+			continue;
+		plan->segments[kept++] = segment;
+	}
+	plan->count = kept;
+}
+
+int engine_plan_build(const struct numamig_page_request *request, uint64_t base_page,
+		      struct engine_plan *plan, struct numamig_error *error)
+{
+	const struct numamig_memory_map *map = request->map;
+	struct numamig_range *ranges = NULL;
+	size_t range_count = request->range_count;
+
+	memset(plan, 0, sizeof(*plan));
+	if (range_count > 0) {
+		ranges = malloc(range_count * sizeof(*ranges));
+		if (!ranges)
+			return numamig_error_set(error, -ENOMEM, "out of memory");
+		memcpy(ranges, request->ranges, range_count * sizeof(*ranges));
+		range_count = merge_ranges(ranges, range_count);
+	}
+	plan->segments = calloc(map->count * (range_count ? range_count : 1) + 1,
+				sizeof(*plan->segments));
+	if (!plan->segments) {
+		free(ranges);
+		return numamig_error_set(error, -ENOMEM, "out of memory");
+	}
+
+	if (range_count == 0) {
+		/* Every mapping with pages: one untouched reservation can span
+		 * terabytes, and walking it would find nothing to move. */
+		for (size_t index = 0; index < map->count; index++) {
+			const struct numamig_mapping *mapping = &map->mappings[index];
+
+			if (mapping->end <= mapping->start || numamig_mapping_total_bytes(mapping) == 0)
+				continue;
+			plan->selected_bytes += mapping->end - mapping->start;
+			add_segment(plan, mapping, mapping->start, mapping->end, base_page);
+		}
+	}
+	for (size_t range = 0; range < range_count; range++) {
+		uint64_t covered = 0;
+
+		for (size_t index = 0; index < map->count; index++) {
+			const struct numamig_mapping *mapping = &map->mappings[index];
+			uint64_t start = ranges[range].start > mapping->start ? ranges[range].start
+									       : mapping->start;
+			uint64_t end = ranges[range].end < mapping->end ? ranges[range].end : mapping->end;
+
+			if (start >= end)
+				continue;
+			covered += end - start;
+			add_segment(plan, mapping, start, end, base_page);
+		}
+		plan->selected_bytes += ranges[range].end - ranges[range].start;
+		if (covered < ranges[range].end - ranges[range].start)
+			plan->unmapped_bytes += ranges[range].end - ranges[range].start - covered;
+	}
+	free(ranges);
+	drop_overlaps(plan);
+	return 0;
+}
+
+void engine_plan_release(struct engine_plan *plan)
+{
+	free(plan->segments);
+	memset(plan, 0, sizeof(*plan));
+}

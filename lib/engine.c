@@ -1,0 +1,333 @@
+/*
+ * numamig_pages_move: hands out chunks of the plan to one or more threads,
+ * paces the moves to a rate, reports progress, and sums what each thread
+ * saw. A second pass queries the pages again for the "after" placement:
+ * the process keeps running, so the statuses of the move are not the truth
+ * once it is over.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <numaif.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine-internal.h"
+
+/* 4 MiB per call: a few thousand entries, a short stall of the target, and
+ * vectors of some tens of KiB per thread whatever the size of the range. */
+#define DEFAULT_CHUNK_BYTES (UINT64_C(4) << 20)
+#define DEFAULT_BLOCK_BYTES (UINT64_C(2) << 20)
+#define MAX_JOBS 256
+
+struct engine_run {
+	const struct numamig_page_request *request;
+	struct engine_plan plan;
+	struct engine_targets targets;
+	struct engine_mover mover;
+	uint64_t chunk;
+	size_t capacity;
+	bool after_pass;
+	pthread_mutex_t lock;
+	/* under lock: */
+	size_t segment;			/* the cursor: next chunk to hand out */
+	uint64_t address;
+	int failure;			/* first whole-call error: all threads stop */
+	double next_slot;		/* rate: when the next call may start */
+	double started;
+	struct numamig_page_progress progress;
+	struct engine_tally total;
+};
+
+static double now_seconds(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* The PMD size: what a THP is on this machine. */
+static uint64_t huge_page_block(void)
+{
+	FILE *file = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
+	unsigned long long bytes = 0;
+
+	if (file) {
+		if (fscanf(file, "%llu", &bytes) != 1)
+			bytes = 0;
+		fclose(file);
+	}
+	return bytes ? bytes : DEFAULT_BLOCK_BYTES;
+}
+
+static bool next_chunk(struct engine_run *run, const struct engine_segment **segment,
+		       uint64_t *start, uint64_t *end)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&run->lock);
+	if (run->failure == 0 && run->segment < run->plan.count) {
+		const struct engine_segment *current = &run->plan.segments[run->segment];
+		/* Chunks are aligned to their size, a multiple of the block and
+		 * of the step, so no THP or huge page straddles two chunks. */
+		uint64_t span = run->chunk < current->step ? current->step
+							     : run->chunk - run->chunk % current->step;
+
+		if (run->address < current->start)
+			run->address = current->start;
+		*segment = current;
+		*start = run->address;
+		*end = (*start / span + 1) * span;
+		if (*end >= current->end) {
+			*end = current->end;
+			run->segment++;
+		}
+		run->address = *end;
+		found = true;
+	}
+	pthread_mutex_unlock(&run->lock);
+	return found;
+}
+
+static void fail(struct engine_run *run, int code)
+{
+	pthread_mutex_lock(&run->lock);
+	if (run->failure == 0)
+		run->failure = code;
+	pthread_mutex_unlock(&run->lock);
+}
+
+/* A leaky bucket: each call books the time its bytes take at the rate and
+ * waits for its slot, so N threads together keep to the rate. */
+static void pace(void *data, uint64_t bytes)
+{
+	struct engine_run *run = data;
+	double slot, now = now_seconds();
+	struct timespec wait;
+
+	if (run->request->rate_bytes == 0)
+		return;
+	pthread_mutex_lock(&run->lock);
+	slot = run->next_slot > now ? run->next_slot : now;
+	run->next_slot = slot + (double)bytes / (double)run->request->rate_bytes;
+	pthread_mutex_unlock(&run->lock);
+	if (slot <= now)
+		return;
+	wait.tv_sec = (time_t)(slot - now);
+	wait.tv_nsec = (long)((slot - now - (double)wait.tv_sec) * 1e9);
+	while (nanosleep(&wait, &wait) < 0 && errno == EINTR)
+		;
+}
+
+static void report_progress(struct engine_run *run, uint64_t walked, uint64_t moved)
+{
+	pthread_mutex_lock(&run->lock);
+	run->progress.walked_bytes += walked;
+	run->progress.moved_bytes += moved;
+	run->progress.elapsed_seconds = now_seconds() - run->started;
+	if (run->request->progress)
+		run->request->progress(&run->progress, run->request->progress_data);
+	pthread_mutex_unlock(&run->lock);
+}
+
+static void add_tally(struct engine_tally *total, const struct engine_tally *part)
+{
+	for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++)
+		total->bytes[outcome] += part->bytes[outcome];
+	for (int node = 0; node < NUMAMIG_MAX_NODES; node++) {
+		total->before[node] += part->before[node];
+		total->after[node] += part->after[node];
+		total->planned[node] += part->planned[node];
+		total->no_memory[node] += part->no_memory[node];
+	}
+	total->calls += part->calls;
+}
+
+static int walk_chunk(struct engine_run *run, struct engine_vectors *vectors,
+		      const struct engine_segment *segment, uint64_t start, uint64_t end,
+		      struct engine_tally *tally)
+{
+	size_t count = engine_chunk_addresses(vectors, segment, start, end);
+	int rc = engine_query(run->mover.pid, vectors->addresses, vectors->status, count);
+
+	if (rc < 0)
+		return rc;
+	if (run->after_pass) {
+		for (size_t index = 0; index < count; index++)
+			if (vectors->status[index] >= 0 && vectors->status[index] < NUMAMIG_MAX_NODES)
+				tally->after[vectors->status[index]] += segment->step;
+		return 0;
+	}
+	engine_chunk_plan(vectors, count, segment, run->mover.block, &run->targets,
+			  run->request->query_only, tally);
+	if (run->request->query_only)
+		return 0;
+	return engine_chunk_move(&run->mover, vectors, tally);
+}
+
+static void *worker(void *data)
+{
+	struct engine_run *run = data;
+	struct engine_vectors vectors;
+	struct engine_tally *tally = calloc(1, sizeof(*tally));
+	const struct engine_segment *segment;
+	uint64_t start, end;
+	int rc = tally ? engine_vectors_init(&vectors, run->capacity,
+					     run->mover.block / run->mover.base_page)
+		       : -ENOMEM;
+
+	if (rc < 0) {
+		free(tally);
+		fail(run, rc);
+		return NULL;
+	}
+	while (next_chunk(run, &segment, &start, &end)) {
+		uint64_t moved = tally->bytes[NUMAMIG_OUTCOME_MOVED];
+
+		rc = walk_chunk(run, &vectors, segment, start, end, tally);
+		if (rc < 0) {
+			fail(run, rc);
+			break;
+		}
+		if (!run->after_pass)
+			report_progress(run, end - start, tally->bytes[NUMAMIG_OUTCOME_MOVED] - moved);
+	}
+	pthread_mutex_lock(&run->lock);
+	add_tally(&run->total, tally);
+	pthread_mutex_unlock(&run->lock);
+	engine_vectors_release(&vectors);
+	free(tally);
+	return NULL;
+}
+
+static void run_pass(struct engine_run *run, unsigned int jobs)
+{
+	pthread_t threads[MAX_JOBS];
+	unsigned int started = 0;
+
+	run->segment = 0;
+	run->address = 0;
+	while (jobs > 1 && started < jobs && started < MAX_JOBS &&
+	       pthread_create(&threads[started], NULL, worker, run) == 0)
+		started++;
+	/* The calling thread works too when threads are not wanted, or could
+	 * not be had. */
+	if (started == 0)
+		worker(run);
+	for (unsigned int index = 0; index < started; index++)
+		pthread_join(threads[index], NULL);
+}
+
+static int call_error(const struct numamig_page_request *request, int code,
+		      struct numamig_error *error)
+{
+	char nodes[256];
+	pid_t pid = request->pid;
+
+	numamig_nodes_format(&request->to, nodes, sizeof(nodes));
+	switch (code) {
+	case -ESRCH:
+		return numamig_error_set(error, code, "process %d exited", (int)pid);
+	case -EPERM:
+		if (request->move_shared)
+			return numamig_error_set(error, code,
+				"not allowed to move the pages of process %d: --all needs CAP_SYS_NICE, another user's process CAP_SYS_PTRACE",
+				(int)pid);
+		return numamig_error_set(error, code,
+			"not allowed to move the pages of process %d: it belongs to another user (needs CAP_SYS_PTRACE)",
+			(int)pid);
+	case -EACCES:
+		return numamig_error_set(error, code,
+			"target nodes %s are not all in the cpuset of process %d", nodes, (int)pid);
+	case -ENODEV:
+		return numamig_error_set(error, code, "target nodes %s: not every one has memory", nodes);
+	case -EINVAL:
+		return numamig_error_set(error, code,
+			"the pages of process %d cannot be moved (a kernel thread?)", (int)pid);
+	case -ENOMEM:
+		return numamig_error_set(error, code, "out of memory");
+	default:
+		return numamig_error_set(error, code, "move_pages on process %d failed: %s", (int)pid,
+					 strerror(-code));
+	}
+}
+
+static void fill_result(const struct engine_run *run, uint64_t base_page,
+			struct numamig_page_result *result)
+{
+	const struct engine_tally *total = &run->total;
+
+	for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++)
+		result->bytes[outcome] = total->bytes[outcome];
+	result->bytes[NUMAMIG_OUTCOME_NOT_MAPPED] += run->plan.unmapped_bytes;
+	for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++)
+		result->pages[outcome] = result->bytes[outcome] / base_page;
+	memcpy(result->before, total->before, sizeof(result->before));
+	memcpy(result->after, run->request->query_only ? total->before : total->after,
+	       sizeof(result->after));
+	memcpy(result->planned, total->planned, sizeof(result->planned));
+	memcpy(result->no_memory, total->no_memory, sizeof(result->no_memory));
+	result->selected_bytes = run->plan.selected_bytes;
+	result->calls = total->calls;
+}
+
+int numamig_pages_move(const struct numamig_page_request *request,
+		       struct numamig_page_result *result, struct numamig_error *error)
+{
+	struct engine_run *run;
+	uint64_t base_page = (uint64_t)sysconf(_SC_PAGESIZE);
+	int rc;
+
+	memset(result, 0, sizeof(*result));
+	if (!request->map || request->pid <= 0)
+		return numamig_error_set(error, -EINVAL, "no process to act on");
+	if (!request->query_only && numamig_nodes_empty(&request->to))
+		return numamig_error_set(error, -EINVAL, "no target node");
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		return numamig_error_set(error, -ENOMEM, "out of memory");
+	run->request = request;
+	run->mover.pid = request->pid;
+	run->mover.process = request->process;
+	run->mover.flags = request->move_shared ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE;
+	run->mover.base_page = base_page;
+	run->mover.block = huge_page_block();
+	run->mover.before_call = pace;
+	run->mover.before_call_data = run;
+	/* Whole blocks per chunk: a THP never straddles two. */
+	run->chunk = request->chunk_bytes ? request->chunk_bytes : DEFAULT_CHUNK_BYTES;
+	if (run->chunk % run->mover.block)
+		run->chunk += run->mover.block - run->chunk % run->mover.block;
+	run->capacity = (size_t)(run->chunk / base_page);
+	run->targets.mode = request->mode;
+	run->targets.from = request->from;
+	run->targets.to = request->to;
+	pthread_mutex_init(&run->lock, NULL);
+	if (request->jobs > 1)
+		run->targets.lock = &run->lock;
+
+	rc = engine_plan_build(request, base_page, &run->plan, error);
+	if (rc == 0) {
+		for (size_t index = 0; index < run->plan.count; index++)
+			run->progress.total_bytes += run->plan.segments[index].end -
+						     run->plan.segments[index].start;
+		run->started = now_seconds();
+		run_pass(run, request->jobs);
+		result->elapsed_seconds = now_seconds() - run->started;
+		if (run->failure == 0 && !request->query_only) {
+			run->after_pass = true;
+			run_pass(run, request->jobs);
+		}
+		fill_result(run, base_page, result);
+		if (run->failure)
+			rc = call_error(request, run->failure, error);
+	}
+	engine_plan_release(&run->plan);
+	pthread_mutex_destroy(&run->lock);
+	free(run);
+	return rc;
+}
