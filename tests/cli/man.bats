@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# The manual pages: clean under mandoc's linter, one per program, and each
+# page's OPTIONS the same set as its program's --help, so neither drifts.
+# NUMAMIG_MAN_PAGES and NUMAMIG_PROGRAMS come from man/Makemodule.am.
+
+load /usr/lib/bats/bats-support/load.bash
+load /usr/lib/bats/bats-assert/load.bash
+
+setup() {
+	source "$top_srcdir/completions/numamig.bash"
+	read -r -a pages <<<"$NUMAMIG_MAN_PAGES"
+	read -r -a programs <<<"$NUMAMIG_PROGRAMS"
+}
+
+# The page of a program: man/NAME.1 or man/NAME.8, whichever is listed.
+page_of() {
+	local name=$1 page
+	for page in "${pages[@]}"; do
+		case "$page" in
+		man/"$name".1 | man/"$name".8) echo "$page" ;;
+		esac
+	done
+}
+
+# Option names in the OPTIONS section of an mdoc page, one per line:
+# ".It Fl o , Fl \-output Ns = Ns Ar list" gives -o and --output.
+page_options() {
+	awk '/^\.Sh / { in_options = ($0 == ".Sh OPTIONS") }
+	     in_options && /^\.It / { print }' "$1" |
+		grep -oE 'Fl (\\&)?[^ ]+' |
+		sed -e 's/^Fl //' -e 's/\\&//g' -e 's/\\-/-/g' -e 's/^/-/' |
+		sort -u
+}
+
+# Option names in argp's --help, as the bash completion reads them.
+help_options() {
+	_numamig_help_options "$1" | cut -d' ' -f1 | sort -u
+}
+
+@test "every manual page is clean under mandoc -T lint -W warning" {
+	[ ${#pages[@]} -gt 0 ]
+	for page in "${pages[@]}"; do
+		run mandoc -T lint -W warning "$top_srcdir/$page"
+		assert_success
+		assert_output ''
+	done
+}
+
+@test "the linter test fails on a page with a warning" {
+	broken="$BATS_TEST_TMPDIR/broken.1"
+	printf '.Dd November 23, 2026\n.Dt BROKEN 1\n.Os\n.Sh NAME\n.Nm broken\n.Nd a page\n.Sh DESCRIPTION\n.Bl -tag\n.It x\ny\n.El\n' >"$broken"
+	run mandoc -T lint -W warning "$broken"
+	assert_failure
+	assert_output --partial 'WARNING'
+}
+
+@test "every program has a manual page, and every tool page a program" {
+	[ ${#programs[@]} -gt 0 ]
+	for program in "${programs[@]}"; do
+		name=${program##*/}
+		[ -n "$(page_of "$name")" ] || fail "no manual page for '$name'"
+	done
+	for page in "${pages[@]}"; do
+		case "$page" in *.3) continue ;; esac
+		name=${page##*/}
+		name=${name%.*}
+		found=
+		for program in "${programs[@]}"; do
+			[ "${program##*/}" = "$name" ] && found=yes
+		done
+		[ -n "$found" ] || fail "manual page '$page' has no program"
+	done
+}
+
+@test "each tool page has the sections users look for" {
+	for program in "${programs[@]}"; do
+		page=$top_srcdir/$(page_of "${program##*/}")
+		for section in NAME SYNOPSIS DESCRIPTION OPTIONS OUTPUT 'EXIT STATUS' \
+			ENVIRONMENT EXAMPLES NOTES 'SEE ALSO'; do
+			grep -qx "\\.Sh $section" "$page" || fail "'$page' lacks the section $section"
+		done
+	done
+}
+
+@test "the option parsers read both sides" {
+	# A --help in argp's layout, and a page, with the same options.
+	help="$BATS_TEST_TMPDIR/help"
+	printf '#!/bin/sh\ncat <<EOF\nUsage: x [OPTION...] PID\n\n  -o, --output=LIST          columns, -o and\n                             --more in prose\n      --range[=START-END]    a range\n  -?, --help                 Give this help list\n  -j N                       jobs\nEOF\n' >"$help"
+	chmod +x "$help"
+	run help_options "$help"
+	assert_output "$(printf '%s\n' --help --output --range -? -j -o | sort -u)"
+	page="$BATS_TEST_TMPDIR/x.1"
+	printf '.Sh OPTIONS\n.Bl -tag\n.It Fl o , Fl \\-output Ns = Ns Ar list\n.It Fl \\-range Ns Op = Ns Ar range\n.It Fl \\&? , Fl \\-help\n.It Fl j Ar n\n.El\n.Sh OUTPUT\n.It Fl x\n' >"$page"
+	run page_options "$page"
+	assert_output "$(printf '%s\n' --help --output --range -? -j -o | sort -u)"
+}
+
+@test "each tool page documents exactly the options of its --help" {
+	[ ${#programs[@]} -gt 0 ]
+	for program in "${programs[@]}"; do
+		page=$top_srcdir/$(page_of "${program##*/}")
+		help=$(help_options "$top_builddir/$program")
+		[ -n "$help" ] || fail "no options parsed from '$program --help'"
+		documented=$(page_options "$page")
+		missing=$(comm -23 <(echo "$help") <(echo "$documented") | tr '\n' ' ')
+		extra=$(comm -13 <(echo "$help") <(echo "$documented") | tr '\n' ' ')
+		[ -z "$missing" ] || fail "'$page' lacks options of '$program --help': $missing"
+		[ -z "$extra" ] || fail "'$page' documents options '$program --help' lacks: $extra"
+	done
+}
+
+@test "libnumamig(3) documents every function of numamig.h, and no other" {
+	declared=$(grep -oE '\bnumamig_[a-z0-9_]+\(' "$top_srcdir/include/numamig.h" |
+		tr -d '(' | sort -u)
+	documented=$(grep -E '^\.(Fn|Fo) numamig_' "$top_srcdir/man/libnumamig.3" |
+		awk '{ print $2 }' | sort -u)
+	[ -n "$declared" ]
+	missing=$(comm -23 <(echo "$declared") <(echo "$documented") | tr '\n' ' ')
+	extra=$(comm -13 <(echo "$declared") <(echo "$documented") | tr '\n' ' ')
+	[ -z "$missing" ] || fail "libnumamig.3 lacks: $missing"
+	[ -z "$extra" ] || fail "libnumamig.3 documents what numamig.h lacks: $extra"
+}
