@@ -143,6 +143,8 @@ struct numamig_mapping {
 	uint64_t anon, dirty, mapped, mapmax, swapcache, active, writeback;
 	size_t node_count;	/* nodes with pages, ascending node order */
 	struct numamig_node_pages *nodes;
+	char *name;		/* /proc/PID/maps' last column: a path, "[heap]",
+				 * "[vdso]", "[anon:NAME]"; NULL when empty or not known */
 };
 
 uint64_t numamig_mapping_node_bytes(const struct numamig_mapping *mapping, int node);

@@ -1,0 +1,16 @@
+/* Internal: pieces shared by the numa_maps and maps parsers. */
+#ifndef NUMAMIG_MAPPING_H
+#define NUMAMIG_MAPPING_H
+
+#include <stddef.h>
+
+#include "numamig.h"
+
+/* Sets mapping->type from what numa_maps and (once joined) maps say. */
+void mapping_classify(struct numamig_mapping *mapping);
+
+/* A path as the kernel escapes it (octal "\040" for a space), unescaped
+ * into a new string. */
+char *mapping_unescape(const char *text, size_t length);
+
+#endif

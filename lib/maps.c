@@ -1,0 +1,137 @@
+/*
+ * /proc/PID/maps joined to numa_maps by start address: it gives each
+ * mapping its end, its permissions and its name. Both files list the same
+ * VMAs in the same order, but they are read one after the other, so a
+ * VMA made or split in between may be in one and not the other: such
+ * lines are left as they are (a numa_maps mapping without maps keeps
+ * end 0 and no permissions; a maps line without numa_maps is skipped).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mapping.h"
+#include "numamig.h"
+#include "text.h"
+
+struct maps_line {
+	uint64_t start;
+	uint64_t end;
+	char permissions[5];
+	const char *name;	/* into the text; name_length 0 when none */
+	size_t name_length;
+};
+
+static const char *skip_blanks(const char *cursor, const char *end)
+{
+	while (cursor < end && *cursor == ' ')
+		cursor++;
+	return cursor;
+}
+
+static const char *word_end(const char *cursor, const char *end)
+{
+	while (cursor < end && *cursor != ' ')
+		cursor++;
+	return cursor;
+}
+
+/* "START-END PERMS OFFSET MAJOR:MINOR INODE   NAME" */
+static int parse_maps_line(const char *line, size_t length, unsigned number,
+			   struct maps_line *parsed, struct numamig_error *error)
+{
+	const char *end = line + length;
+	const char *dash = memchr(line, '-', length);
+	const char *cursor = word_end(line, end);
+	const char *word;
+
+	if (!dash || dash > cursor || !text_parse_hex(line, (size_t)(dash - line), &parsed->start) ||
+	    !text_parse_hex(dash + 1, (size_t)(cursor - dash - 1), &parsed->end) ||
+	    parsed->end <= parsed->start)
+		return numamig_error_set(error, -EINVAL, "line %u: bad address range '%.*s'", number,
+					 (int)(cursor - line), line);
+	word = skip_blanks(cursor, end);
+	cursor = word_end(word, end);
+	if (cursor - word != 4 || !strchr("r-", word[0]) || !strchr("w-", word[1]) ||
+	    !strchr("x-", word[2]) || !strchr("ps", word[3]))
+		return numamig_error_set(error, -EINVAL, "line %u: bad permissions '%.*s'", number,
+					 (int)(cursor - word), word);
+	memcpy(parsed->permissions, word, 4);
+	parsed->permissions[4] = '\0';
+	/* offset, device, inode */
+	for (int field = 0; field < 3; field++) {
+		word = skip_blanks(cursor, end);
+		cursor = word_end(word, end);
+		if (cursor == word)
+			return numamig_error_set(error, -EINVAL, "line %u: truncated line '%.*s'",
+						 number, (int)length, line);
+	}
+	parsed->name = skip_blanks(cursor, end);
+	parsed->name_length = (size_t)(end - parsed->name);
+	return 0;
+}
+
+static struct numamig_mapping *find_mapping(struct numamig_memory_map *map, uint64_t start)
+{
+	size_t low = 0, high = map->count;
+
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+
+		if (map->mappings[middle].start == start)
+			return &map->mappings[middle];
+		if (map->mappings[middle].start < start)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return NULL;
+}
+
+static int join(struct numamig_mapping *mapping, const struct maps_line *line,
+		struct numamig_error *error)
+{
+	mapping->end = line->end;
+	memcpy(mapping->permissions, line->permissions, sizeof(mapping->permissions));
+	free(mapping->name);
+	mapping->name = NULL;
+	if (line->name_length) {
+		mapping->name = mapping_unescape(line->name, line->name_length);
+		if (!mapping->name)
+			return numamig_error_set(error, -ENOMEM, "out of memory");
+	}
+	mapping_classify(mapping);
+	return 0;
+}
+
+int numamig_memory_map_add_maps(struct numamig_memory_map *map, const char *text, size_t length,
+				struct numamig_error *error)
+{
+	struct text_lines lines;
+	const char *line;
+	size_t line_length;
+	bool complete;
+
+	text_lines_init(&lines, text, length);
+	while (text_lines_next(&lines, &line, &line_length, &complete)) {
+		struct maps_line parsed;
+		struct numamig_mapping *mapping;
+		int result;
+
+		if (!complete)
+			return numamig_error_set(error, -EINVAL, "line %u: truncated line '%.*s'",
+						 lines.number, (int)line_length, line);
+		result = parse_maps_line(line, line_length, lines.number, &parsed, error);
+		if (result < 0)
+			return result;
+		mapping = find_mapping(map, parsed.start);
+		if (mapping) {
+			result = join(mapping, &parsed, error);
+			if (result < 0)
+				return result;
+		}
+	}
+	return 0;
+}
