@@ -235,6 +235,11 @@ int numamig_ranges_add(const char *text, const struct numamig_memory_map *map,
 		       uint64_t page_size, struct numamig_range **ranges, size_t *count,
 		       struct numamig_error *error);
 
+/* A size as the tools take it (--chunk, --rate, LENGTH): decimal or 0x-hex,
+ * then an optional K, M, G or T (powers of 1024; "KiB" and "KB" too).
+ * -EINVAL when malformed, -ERANGE when over 64 bits. */
+int numamig_size_parse(const char *text, uint64_t *bytes);
+
 /* What became of a page (counted in base pages and bytes). */
 enum numamig_outcome {
 	NUMAMIG_OUTCOME_MOVED,

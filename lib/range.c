@@ -53,7 +53,7 @@ static int parse_address(const char **cursor, uint64_t *address)
 
 /* Decimal or 0x-hex, then K, M, G or T (powers of 1024; "KiB" and "KB"
  * too), then the end of the text. */
-static int parse_length(const char *cursor, uint64_t *length)
+int numamig_size_parse(const char *cursor, uint64_t *length)
 {
 	static const char units[] = "KMGT";
 	const char *unit;
@@ -143,7 +143,7 @@ static int parse_addresses(const char *text, const struct numamig_memory_map *ma
 		if (rc == 0 && *cursor != '\0')
 			rc = -EINVAL;
 	} else if (rc == 0 && *cursor == '+') {
-		rc = parse_length(cursor + 1, &length);
+		rc = numamig_size_parse(cursor + 1, &length);
 		if (rc == 0 && length > UINT64_MAX - start)
 			return numamig_error_set(error, -ERANGE,
 						 "range '%s': start plus length overflows", text);
