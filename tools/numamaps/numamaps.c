@@ -1,0 +1,230 @@
+/*
+ * numamaps: where the memory of processes lives across NUMA nodes.
+ *
+ *	numamaps [OPTIONS] PID...
+ *
+ * A row per mapping (ADDRESS, SIZE, POLICY, TYPE, a column per node,
+ * TOTAL, MAPPING), or with -s a row per process and kind of memory, like
+ * numastat -p. With several PIDs the rows of all processes form one table
+ * (one JSON array) and a PID column says whose each row is: one flat table
+ * sorts, greps and filters with jq better than a tree.
+ *
+ * Node columns: every node with memory, and any other node that holds
+ * pages of the processes shown.
+ *
+ * Errors: a PID that cannot be read (no such process, a kernel thread,
+ * permission denied) is reported on stderr and skipped, the others are
+ * shown, and the exit status is 1, as kill(1) and ps(1) do with several
+ * PIDs; when none could be read, nothing is printed on stdout. Exit status
+ * 0 when every PID was shown.
+ */
+#include "config.h"
+
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "messages.h"
+#include "numamaps.h"
+#include "options.h"
+
+static const struct argp_option options[] = {
+	{ "summary", 's', NULL, 0, "a row per process and kind of memory, like numastat -p", 0 },
+	{ 0 }
+};
+
+static const struct argp_child children[] = {
+	{ &common_argp, 0, "Output:", 1 },
+	{ 0 }
+};
+
+/* PIDs as separate arguments or comma lists: "1 2", "1,2". */
+static void add_pids(struct numamaps_control *control, char *argument, struct argp_state *state)
+{
+	char *rest = argument, *word;
+
+	while ((word = strsep(&rest, ",")) != NULL) {
+		char *end;
+		long pid;
+		pid_t *grown;
+
+		errno = 0;
+		pid = strtol(word, &end, 10);
+		if (word[0] < '0' || word[0] > '9' || *end || errno || pid < 1 || pid > INT_MAX)
+			argp_failure(state, NUMAMIG_EXIT_FAILURE, 0, "invalid PID '%s'", word);
+		grown = realloc(control->pids, (control->pid_count + 1) * sizeof(*grown));
+		if (!grown)
+			argp_failure(state, NUMAMIG_EXIT_FAILURE, ENOMEM, "cannot keep PID %ld", pid);
+		control->pids = grown;
+		control->pids[control->pid_count++] = (pid_t)pid;
+	}
+}
+
+static error_t parse_option(int key, char *argument, struct argp_state *state)
+{
+	struct numamaps_control *control = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &control->common;
+		break;
+	case 's':
+		control->summary = true;
+		break;
+	case ARGP_KEY_ARG:
+		add_pids(control, argument, state);
+		break;
+	case ARGP_KEY_END:
+		if (control->pid_count == 0)
+			argp_error(state, "no PID given");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	char *mappings, *summary, *joined = NULL;
+
+	if (key != ARGP_KEY_HELP_EXTRA)
+		return (char *)text;
+	mappings = mappings_columns_help();
+	summary = summary_columns_help();
+	if (mappings && summary &&
+	    asprintf(&joined, "%s\nWith -s, --summary:\n%s", mappings, summary) < 0)
+		joined = NULL;
+	free(mappings);
+	free(summary);
+	return joined;
+}
+
+static const struct argp argp = {
+	options, parse_option, "PID...",
+	"Show where the memory of processes lives across NUMA nodes: a row per "
+	"mapping, or with -s a row per process and kind of memory."
+	"\v"
+	"Sizes are in powers of 1024 (K, M, G) unless -b is given; JSON output "
+	"gives them in bytes. Exit status: 0 when every PID was shown, 1 when "
+	"any could not be.",
+	children, help_filter, NULL
+};
+
+/* Reads one process; prints why not and returns a negative errno if it cannot. */
+static int read_process(const struct numamaps_control *control, pid_t pid,
+			struct numamaps_process *read)
+{
+	struct numamig_error error = { 0 };
+	int status;
+
+	status = numamig_process_open(control->common.sysroot, pid, &read->process, &error);
+	if (status == -ESRCH) {
+		message_warn("no process with PID %d", (int)pid);
+		return status;
+	}
+	if (status < 0) {
+		message_warn_library(&error, status, "cannot read PID %d", (int)pid);
+		return status;
+	}
+	if (numamig_process_is_kernel_thread(read->process)) {
+		message_warn("PID %d is a kernel thread: it has no user memory", (int)pid);
+		status = -EINVAL;
+		goto failed;
+	}
+	error = (struct numamig_error){ 0 };
+	status = numamig_memory_map_read(control->common.sysroot, pid, &read->map, &error);
+	/* What was read must belong to the process pinned by process_open. */
+	if (status == -ESRCH || (status == 0 && numamig_process_check_alive(read->process) < 0)) {
+		message_warn("no process with PID %d: it has exited", (int)pid);
+		status = -ESRCH;
+		goto failed;
+	}
+	if (status < 0) {
+		message_warn_library(&error, status, "cannot read the memory map of PID %d",
+				     (int)pid);
+		goto failed;
+	}
+	return 0;
+
+failed:
+	numamig_memory_map_free(read->map);
+	numamig_process_free(read->process);
+	read->map = NULL;
+	read->process = NULL;
+	return status;
+}
+
+/* The nodes with memory, and any other node holding pages of the processes. */
+static void choose_nodes(struct numamaps_control *control,
+			 const struct numamig_topology *topology)
+{
+	size_t process, mapping, entry;
+
+	control->nodes = *numamig_topology_with_memory(topology);
+	for (process = 0; process < control->process_count; process++) {
+		const struct numamig_memory_map *map = control->processes[process].map;
+
+		for (mapping = 0; mapping < map->count; mapping++)
+			for (entry = 0; entry < map->mappings[mapping].node_count; entry++)
+				numamig_nodes_add(&control->nodes,
+						  map->mappings[mapping].nodes[entry].node);
+	}
+}
+
+static void free_control(struct numamaps_control *control)
+{
+	size_t process;
+
+	for (process = 0; process < control->process_count; process++) {
+		numamig_memory_map_free(control->processes[process].map);
+		numamig_process_free(control->processes[process].process);
+	}
+	free(control->processes);
+	free(control->pids);
+}
+
+int main(int argc, char **argv)
+{
+	struct numamaps_control control = { 0 };
+	struct numamig_topology *topology = NULL;
+	struct numamig_error error = { 0 };
+	int status, exit_status = NUMAMIG_EXIT_SUCCESS;
+	size_t index;
+
+	program_init("numamaps", argv);
+	argp_parse(&argp, argc, argv, 0, NULL, &control);
+
+	status = numamig_topology_load(control.common.sysroot, &topology, &error);
+	if (status < 0) {
+		message_warn_library(&error, status, "cannot read the NUMA topology");
+		free_control(&control);
+		return NUMAMIG_EXIT_FAILURE;
+	}
+	control.processes = calloc(control.pid_count, sizeof(*control.processes));
+	if (!control.processes)
+		message_fail(NUMAMIG_EXIT_FAILURE, "cannot read %zu processes: %s",
+			     control.pid_count, error_string(ENOMEM));
+	for (index = 0; index < control.pid_count; index++) {
+		if (read_process(&control, control.pids[index],
+				 &control.processes[control.process_count]) < 0)
+			exit_status = NUMAMIG_EXIT_FAILURE;
+		else
+			control.process_count++;
+	}
+	choose_nodes(&control, topology);
+	numamig_topology_free(topology);
+
+	/* Nothing is printed when no PID could be read. */
+	if (control.summary)
+		status = summary_print(&control);
+	else
+		status = mappings_print(&control);
+	if (status < 0)
+		exit_status = NUMAMIG_EXIT_FAILURE;
+	free_control(&control);
+	return exit_status;
+}
