@@ -83,36 +83,32 @@ int numamig_size_parse(const char *cursor, uint64_t *length)
 	return 0;
 }
 
-static bool is_hex_prefix(const char *text, const char *separator)
+/* [text, end) is hex digits, after an optional "0x". */
+static bool is_hex(const char *text, const char *end)
 {
-	const char *cursor = text;
-
-	if (cursor[0] == '0' && (cursor[1] == 'x' || cursor[1] == 'X'))
-		cursor += 2;
-	if (cursor == separator)
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+		text += 2;
+	if (text >= end)
 		return false;
-	for (; cursor < separator; cursor++)
-		if (digit_value(*cursor, 16) < 0)
+	for (; text < end; text++)
+		if (digit_value(*text, 16) < 0)
 			return false;
 	return true;
 }
 
-/* "START-END" with both sides hex, or hex before a '+': an address
- * range; anything else names a mapping ("libc-2.36.so" among them). */
+/* "0x...", "START-END" with both sides hex, or hex before a '+': an
+ * address range; anything else names a mapping ("libc-2.36.so" among
+ * them). */
 static bool looks_like_addresses(const char *text)
 {
 	const char *plus = strchr(text, '+');
 	const char *minus = strchr(text, '-');
 
-	if (plus && is_hex_prefix(text, plus))
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
 		return true;
-	if (minus && is_hex_prefix(text, minus)) {
-		const char *end = minus + 1;
-		uint64_t ignored;
-
-		return parse_address(&end, &ignored) != -EINVAL && *end == '\0';
-	}
-	return false;
+	if (plus && is_hex(text, plus))
+		return true;
+	return minus && is_hex(text, minus) && is_hex(minus + 1, minus + strlen(minus));
 }
 
 static int append(struct numamig_range **ranges, size_t *count, uint64_t start, uint64_t end)
