@@ -38,6 +38,15 @@ static const char *word_end(const char *cursor, const char *end)
 	return cursor;
 }
 
+static int line_error(unsigned number, const char *what, const char *word, size_t length,
+		      struct numamig_error *error)
+{
+	char quoted[256];
+
+	return numamig_error_set(error, -EINVAL, "line %u: %s '%s'", number, what,
+				 text_printable(word, length, quoted, sizeof(quoted)));
+}
+
 /* "START-END PERMS OFFSET MAJOR:MINOR INODE   NAME" */
 static int parse_maps_line(const char *line, size_t length, unsigned number,
 			   struct maps_line *parsed, struct numamig_error *error)
@@ -50,14 +59,12 @@ static int parse_maps_line(const char *line, size_t length, unsigned number,
 	if (!dash || dash > cursor || !text_parse_hex(line, (size_t)(dash - line), &parsed->start) ||
 	    !text_parse_hex(dash + 1, (size_t)(cursor - dash - 1), &parsed->end) ||
 	    parsed->end <= parsed->start)
-		return numamig_error_set(error, -EINVAL, "line %u: bad address range '%.*s'", number,
-					 (int)(cursor - line), line);
+		return line_error(number, "bad address range", line, (size_t)(cursor - line), error);
 	word = skip_blanks(cursor, end);
 	cursor = word_end(word, end);
 	if (cursor - word != 4 || !strchr("r-", word[0]) || !strchr("w-", word[1]) ||
 	    !strchr("x-", word[2]) || !strchr("ps", word[3]))
-		return numamig_error_set(error, -EINVAL, "line %u: bad permissions '%.*s'", number,
-					 (int)(cursor - word), word);
+		return line_error(number, "bad permissions", word, (size_t)(cursor - word), error);
 	memcpy(parsed->permissions, word, 4);
 	parsed->permissions[4] = '\0';
 	/* offset, device, inode */
@@ -65,8 +72,7 @@ static int parse_maps_line(const char *line, size_t length, unsigned number,
 		word = skip_blanks(cursor, end);
 		cursor = word_end(word, end);
 		if (cursor == word)
-			return numamig_error_set(error, -EINVAL, "line %u: truncated line '%.*s'",
-						 number, (int)length, line);
+			return line_error(number, "truncated line", line, length, error);
 	}
 	parsed->name = skip_blanks(cursor, end);
 	parsed->name_length = (size_t)(end - parsed->name);
@@ -121,8 +127,7 @@ int numamig_memory_map_add_maps(struct numamig_memory_map *map, const char *text
 		int result;
 
 		if (!complete)
-			return numamig_error_set(error, -EINVAL, "line %u: truncated line '%.*s'",
-						 lines.number, (int)line_length, line);
+			return line_error(lines.number, "truncated line", line, line_length, error);
 		result = parse_maps_line(line, line_length, lines.number, &parsed, error);
 		if (result < 0)
 			return result;

@@ -133,8 +133,10 @@ static bool next_word(struct line *line, const char **word, size_t *length)
 
 static int line_error(struct line *line, const char *what, const char *word, size_t length)
 {
-	return numamig_error_set(line->error, -EINVAL, "line %u: %s '%.*s'", line->number, what,
-				 (int)length, word);
+	char quoted[256];
+
+	return numamig_error_set(line->error, -EINVAL, "line %u: %s '%s'", line->number, what,
+				 text_printable(word, length, quoted, sizeof(quoted)));
 }
 
 static bool word_is(const char *word, size_t length, const char *text)
@@ -378,10 +380,9 @@ int numamig_numa_maps_parse(const char *text, size_t length, struct numamig_memo
 		struct line line = { start, start + line_length, lines.number, error };
 
 		if (!complete)
-			result = numamig_error_set(error, -EINVAL, "line %u: truncated line '%.*s'",
-						   lines.number, (int)line_length, start);
+			result = line_error(&line, "truncated line", start, line_length);
 		else if (memchr(start, '\0', line_length))
-			result = numamig_error_set(error, -EINVAL, "line %u: NUL byte", lines.number);
+			result = line_error(&line, "NUL byte in", start, line_length);
 		else
 			result = append_line(parsed, &capacity, &line);
 	}

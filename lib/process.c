@@ -52,6 +52,16 @@ static int read_proc_file(const struct numamig_process *process, const char *nam
 	return result;
 }
 
+/* "cannot parse 'PATH': WHAT" for a proc/PID file the kernel would not write. */
+static int bad_file(const struct numamig_process *process, const char *name, const char *what,
+		    struct numamig_error *error)
+{
+	char path[4096];
+
+	sysroot_path(path, sizeof(path), process->sysroot, "proc/%d/%s", (int)process->pid, name);
+	return numamig_error_set(error, -EINVAL, "cannot parse '%s': %s", path, what);
+}
+
 /*
  * "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS ...": COMM may hold
  * spaces and parentheses, so it ends at the last ')'.
@@ -65,8 +75,7 @@ static int parse_stat(struct numamig_process *process, const char *text,
 
 	if (!open || !close || close < open ||
 	    sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
-		return numamig_error_set(error, -EINVAL, "cannot parse 'proc/%d/stat'",
-					 (int)process->pid);
+		return bad_file(process, "stat", "no command and flags", error);
 	process->command = strndup(open + 1, (size_t)(close - open - 1));
 	if (!process->command)
 		return numamig_error_set(error, -ENOMEM, "out of memory");
@@ -101,16 +110,13 @@ static int parse_status(struct numamig_process *process, const char *text,
 
 	value = text_find_field(text, "Uid", &length);
 	if (!value || !text_parse_u64(value, strcspn(value, " \t\n"), &uid))
-		return numamig_error_set(error, -EINVAL, "no Uid in 'proc/%d/status'",
-					 (int)process->pid);
+		return bad_file(process, "status", "no Uid", error);
 	process->uid = (uid_t)uid;
 	value = text_find_field(text, "Mems_allowed_list", &length);
 	if (!value)
 		return read_online_nodes(process, &process->allowed);
 	if (numamig_nodes_parse_kernel_list(value, &process->allowed) < 0)
-		return numamig_error_set(error, -EINVAL,
-					 "bad Mems_allowed_list '%.*s' in 'proc/%d/status'",
-					 (int)length, value, (int)process->pid);
+		return bad_file(process, "status", "bad Mems_allowed_list", error);
 	return 0;
 }
 

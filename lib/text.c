@@ -64,6 +64,20 @@ bool text_parse_hex(const char *text, size_t length, uint64_t *value)
 	return parse_base(text, length, 16, value);
 }
 
+const char *text_printable(const char *text, size_t length, char *buffer, size_t size)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < length && used + 1 < size; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		buffer[used++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	if (size > 0)
+		buffer[used] = '\0';
+	return buffer;
+}
+
 const char *text_find_field(const char *text, const char *key, size_t *length)
 {
 	size_t key_length = strlen(key);

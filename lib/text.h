@@ -25,6 +25,10 @@ bool text_lines_next(struct text_lines *lines, const char **line, size_t *length
 bool text_parse_u64(const char *text, size_t length, uint64_t *value);
 bool text_parse_hex(const char *text, size_t length, uint64_t *value);
 
+/* Copies at most size - 1 bytes of [text, text+length) into buffer,
+ * non-printable bytes as '?', so messages quote input safely. */
+const char *text_printable(const char *text, size_t length, char *buffer, size_t size);
+
 /* The value of "KEY:<spaces>VALUE" (or "KEY VALUE") lines, as a pointer
  * into text and a length, or NULL. */
 const char *text_find_field(const char *text, const char *key, size_t *length);

@@ -120,6 +120,8 @@ static inline char *read_fixture(const char *path, size_t *length)
 	char *text = NULL;
 	size_t size = 0;
 
+	if (length)
+		*length = 0;
 	if (!file)
 		return NULL;
 	if (getdelim(&text, &size, '\0', file) < 0) {

@@ -1,0 +1,285 @@
+/*
+ * Choosing processes by command name, user and cgroup.
+ *
+ * On the live machine the process list comes from libproc2, procps' own
+ * reader; under another sysroot it comes from that tree's proc/PID
+ * directories. The name is matched like pgrep's: an extended regular
+ * expression searched in the command name (15 characters at most). The
+ * user is matched against the real uid, like pgrep -U: the kernel lets a
+ * caller migrate a process whose real uid is its own. A cgroup is
+ * a cgroup v2 directory: its processes and those of every cgroup below it.
+ * An absolute directory is taken under the sysroot, and if it has no
+ * cgroup.procs, under sys/fs/cgroup (so the path /proc/PID/cgroup shows
+ * works); a relative one is under sys/fs/cgroup. The calling process is
+ * not left out.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libproc2/pids.h>
+
+#include "numamig.h"
+#include "sysroot.h"
+#include "text.h"
+
+struct pid_list {
+	pid_t *pids;
+	size_t count;
+	size_t capacity;
+};
+
+struct selector {
+	const char *sysroot;
+	bool by_name;
+	regex_t name;
+	bool by_user;
+	uid_t uid;
+	bool by_cgroup;
+	struct pid_list cgroup_pids;	/* sorted */
+	struct pid_list chosen;
+	struct numamig_error *error;
+};
+
+static int pid_list_add(struct pid_list *list, pid_t pid)
+{
+	if (list->count == list->capacity) {
+		size_t bigger = list->capacity ? list->capacity * 2 : 256;
+		pid_t *pids = realloc(list->pids, bigger * sizeof(*pids));
+
+		if (!pids)
+			return -ENOMEM;
+		list->pids = pids;
+		list->capacity = bigger;
+	}
+	list->pids[list->count++] = pid;
+	return 0;
+}
+
+static int compare_pids(const void *a, const void *b)
+{
+	pid_t left = *(const pid_t *)a, right = *(const pid_t *)b;
+
+	return (left > right) - (left < right);
+}
+
+/* Sorts and drops repeats. */
+static void pid_list_sort(struct pid_list *list)
+{
+	size_t kept = 0;
+
+	qsort(list->pids, list->count, sizeof(*list->pids), compare_pids);
+	for (size_t i = 0; i < list->count; i++)
+		if (kept == 0 || list->pids[kept - 1] != list->pids[i])
+			list->pids[kept++] = list->pids[i];
+	list->count = kept;
+}
+
+static int parse_user(struct selector *selector, const char *user)
+{
+	uint64_t number;
+	struct passwd *entry;
+
+	if (text_parse_u64(user, strlen(user), &number) && number < (uid_t)-1) {
+		selector->uid = (uid_t)number;
+		return 0;
+	}
+	entry = getpwnam(user);
+	if (!entry)
+		return numamig_error_set(selector->error, -EINVAL, "unknown user '%s'", user);
+	selector->uid = entry->pw_uid;
+	return 0;
+}
+
+static int compile_name(struct selector *selector, const char *pattern)
+{
+	char reason[256];
+	int code = regcomp(&selector->name, pattern, REG_EXTENDED | REG_NOSUB);
+
+	if (code == 0)
+		return 0;
+	regerror(code, &selector->name, reason, sizeof(reason));
+	regfree(&selector->name);
+	reason[0] = (char)tolower((unsigned char)reason[0]);
+	return numamig_error_set(selector->error, -EINVAL, "invalid regular expression '%s': %s",
+				 pattern, reason);
+}
+
+/* Adds the PIDs of one cgroup.procs and of every cgroup below. */
+static int read_cgroup(struct selector *selector, const char *directory)
+{
+	struct text_lines lines;
+	const char *line;
+	size_t length, text_length;
+	char *text;
+	char path[4096];
+	DIR *listing;
+	struct dirent *entry;
+	/* directory already holds the sysroot: read it as a live path */
+	int result = sysroot_read(NULL, &text, &text_length, selector->error, "%s/cgroup.procs",
+				  directory + 1);
+
+	if (result < 0)
+		return result;
+	text_lines_init(&lines, text, text_length);
+	while (result == 0 && text_lines_next(&lines, &line, &length, NULL)) {
+		uint64_t pid;
+
+		if (text_parse_u64(line, length, &pid) && pid > 0 && pid <= INT32_MAX)
+			result = pid_list_add(&selector->cgroup_pids, (pid_t)pid);
+	}
+	free(text);
+	listing = opendir(directory);
+	while (result == 0 && listing && (entry = readdir(listing))) {
+		if (entry->d_type != DT_DIR || entry->d_name[0] == '.')
+			continue;
+		if (sysroot_path(path, sizeof(path), directory, "%s", entry->d_name) == 0)
+			result = read_cgroup(selector, path);
+	}
+	if (listing)
+		closedir(listing);
+	if (result == -ENOMEM)
+		return numamig_error_set(selector->error, result, "out of memory");
+	return result;
+}
+
+static bool has_cgroup_procs(const char *directory)
+{
+	char path[4096];
+
+	return sysroot_path(path, sizeof(path), directory, "cgroup.procs") == 0 &&
+	       access(path, F_OK) == 0;
+}
+
+static int collect_cgroup(struct selector *selector, const char *cgroup)
+{
+	char as_given[4096], under_cgroupfs[4096];
+	int result;
+
+	if (sysroot_path(as_given, sizeof(as_given), selector->sysroot, "%s",
+			 cgroup[0] == '/' ? cgroup + 1 : cgroup) < 0 ||
+	    sysroot_path(under_cgroupfs, sizeof(under_cgroupfs), selector->sysroot,
+			 "sys/fs/cgroup/%s", cgroup[0] == '/' ? cgroup + 1 : cgroup) < 0)
+		return numamig_error_set(selector->error, -ENAMETOOLONG, "cgroup path too long '%s'",
+					 cgroup);
+	if (cgroup[0] != '/' || (!has_cgroup_procs(as_given) && has_cgroup_procs(under_cgroupfs)))
+		result = read_cgroup(selector, under_cgroupfs);
+	else
+		result = read_cgroup(selector, as_given);
+	pid_list_sort(&selector->cgroup_pids);
+	return result;
+}
+
+/* Keeps the process when every criterion set matches it. */
+static int consider(struct selector *selector, pid_t pid, const char *command, uid_t uid)
+{
+	if (selector->by_name && (!command || regexec(&selector->name, command, 0, NULL, 0) != 0))
+		return 0;
+	if (selector->by_user && uid != selector->uid)
+		return 0;
+	if (selector->by_cgroup &&
+	    !bsearch(&pid, selector->cgroup_pids.pids, selector->cgroup_pids.count, sizeof(pid),
+		     compare_pids))
+		return 0;
+	if (pid_list_add(&selector->chosen, pid) < 0)
+		return numamig_error_set(selector->error, -ENOMEM, "out of memory");
+	return 0;
+}
+
+static int scan_live(struct selector *selector)
+{
+	enum pids_item items[] = { PIDS_ID_PID, PIDS_CMD, PIDS_ID_RUID };
+	enum { ITEM_PID, ITEM_COMMAND, ITEM_UID };
+	struct pids_info *info = NULL;
+	struct pids_fetch *fetched;
+	int result = procps_pids_new(&info, items, sizeof(items) / sizeof(items[0]));
+
+	if (result < 0)
+		return numamig_error_set(selector->error, result < -1 ? result : -EIO,
+					 "cannot list processes");
+	fetched = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+	if (!fetched)
+		result = numamig_error_set(selector->error, -EIO, "cannot list processes");
+	for (int i = 0; fetched && result == 0 && i < fetched->counts->total; i++) {
+		struct pids_stack *stack = fetched->stacks[i];
+
+		result = consider(selector, PIDS_VAL(ITEM_PID, s_int, stack, info),
+				  PIDS_VAL(ITEM_COMMAND, str, stack, info),
+				  PIDS_VAL(ITEM_UID, u_int, stack, info));
+	}
+	procps_pids_unref(&info);
+	return result;
+}
+
+/* A copied machine: its proc/PID directories, read as the process handles read them. */
+static int scan_sysroot(struct selector *selector)
+{
+	char path[4096];
+	char reason[128];
+	struct dirent *entry;
+	DIR *listing;
+	int result = 0;
+
+	sysroot_path(path, sizeof(path), selector->sysroot, "proc");
+	listing = opendir(path);
+	if (!listing)
+		return numamig_error_set(selector->error, -errno, "cannot read '%s': %s", path,
+					 sysroot_reason(-errno, reason, sizeof(reason)));
+	while (result == 0 && (entry = readdir(listing))) {
+		struct numamig_process *process;
+		uint64_t pid;
+
+		if (!text_parse_u64(entry->d_name, strlen(entry->d_name), &pid) || pid == 0 ||
+		    pid > INT32_MAX)
+			continue;
+		if (numamig_process_open(selector->sysroot, (pid_t)pid, &process, NULL) < 0)
+			continue;
+		result = consider(selector, (pid_t)pid, numamig_process_command(process),
+				  numamig_process_uid(process));
+		numamig_process_free(process);
+	}
+	closedir(listing);
+	return result;
+}
+
+int numamig_processes_select(const char *sysroot, const struct numamig_selection *selection,
+			     pid_t **pids, size_t *count, struct numamig_error *error)
+{
+	struct selector selector = { .sysroot = sysroot, .error = error };
+	int result = 0;
+
+	*pids = NULL;
+	*count = 0;
+	if (selection->name_pattern) {
+		result = compile_name(&selector, selection->name_pattern);
+		selector.by_name = result == 0;
+	}
+	if (result == 0 && selection->user) {
+		selector.by_user = true;
+		result = parse_user(&selector, selection->user);
+	}
+	if (result == 0 && selection->cgroup) {
+		selector.by_cgroup = true;
+		result = collect_cgroup(&selector, selection->cgroup);
+	}
+	if (result == 0)
+		result = sysroot_is_live(sysroot) ? scan_live(&selector) : scan_sysroot(&selector);
+	if (selector.by_name)
+		regfree(&selector.name);
+	free(selector.cgroup_pids.pids);
+	if (result < 0) {
+		free(selector.chosen.pids);
+		return result;
+	}
+	pid_list_sort(&selector.chosen);
+	*pids = selector.chosen.pids;
+	*count = selector.chosen.count;
+	return 0;
+}
