@@ -9,8 +9,8 @@
  * caller migrate a process whose real uid is its own. A cgroup is
  * a cgroup v2 directory: its processes and those of every cgroup below it.
  * An absolute directory is taken under the sysroot, and if it has no
- * cgroup.procs, under sys/fs/cgroup (so the path /proc/PID/cgroup shows
- * works); a relative one is under sys/fs/cgroup. The calling process is
+ * cgroup.procs, under the cgroup v2 mount (so the path /proc/PID/cgroup
+ * shows works); a relative one is under the cgroup v2 mount. The calling process is
  * not left out.
  */
 #include "config.h"
@@ -20,12 +20,14 @@
 #include <errno.h>
 #include <pwd.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <libproc2/pids.h>
 
+#include "mapping.h"
 #include "numamig.h"
 #include "sysroot.h"
 #include "text.h"
@@ -158,21 +160,63 @@ static bool has_cgroup_procs(const char *directory)
 	       access(path, F_OK) == 0;
 }
 
+/*
+ * Where cgroup v2 is mounted: sys/fs/cgroup, except on a live machine
+ * that mounts it elsewhere (/sys/fs/cgroup/unified on hybrid systems).
+ */
+static void cgroup_root(const char *sysroot, char *root, size_t size)
+{
+	struct text_lines lines;
+	const char *line;
+	size_t length, text_length;
+	char *text;
+
+	sysroot_path(root, size, sysroot, "sys/fs/cgroup");
+	if (!sysroot_is_live(sysroot) ||
+	    sysroot_read(NULL, &text, &text_length, NULL, "proc/self/mounts") < 0)
+		return;
+	/* "cgroup2 /sys/fs/cgroup cgroup2 rw,... 0 0" */
+	text_lines_init(&lines, text, text_length);
+	while (text_lines_next(&lines, &line, &length, NULL)) {
+		char mount_point[4096], type[64];
+
+		if (length < sizeof(mount_point) &&
+		    sscanf(line, "%*s %4095s %63s", mount_point, type) == 2 &&
+		    strcmp(type, "cgroup2") == 0) {
+			char *unescaped = mapping_unescape(mount_point, strlen(mount_point));
+
+			if (unescaped)
+				snprintf(root, size, "%s", unescaped);
+			free(unescaped);
+			break;
+		}
+	}
+	free(text);
+}
+
 static int collect_cgroup(struct selector *selector, const char *cgroup)
 {
-	char as_given[4096], under_cgroupfs[4096];
+	char as_given[4096], root[4096], under_root[4096];
+	const char *relative = cgroup[0] == '/' ? cgroup + 1 : cgroup;
 	int result;
 
-	if (sysroot_path(as_given, sizeof(as_given), selector->sysroot, "%s",
-			 cgroup[0] == '/' ? cgroup + 1 : cgroup) < 0 ||
-	    sysroot_path(under_cgroupfs, sizeof(under_cgroupfs), selector->sysroot,
-			 "sys/fs/cgroup/%s", cgroup[0] == '/' ? cgroup + 1 : cgroup) < 0)
+	cgroup_root(selector->sysroot, root, sizeof(root));
+	if (sysroot_path(as_given, sizeof(as_given), selector->sysroot, "%s", relative) < 0 ||
+	    sysroot_path(under_root, sizeof(under_root), root, "%s", relative) < 0)
 		return numamig_error_set(selector->error, -ENAMETOOLONG, "cgroup path too long '%s'",
 					 cgroup);
-	if (cgroup[0] != '/' || (!has_cgroup_procs(as_given) && has_cgroup_procs(under_cgroupfs)))
-		result = read_cgroup(selector, under_cgroupfs);
-	else
+	if (cgroup[0] == '/' && has_cgroup_procs(as_given))
 		result = read_cgroup(selector, as_given);
+	else if (has_cgroup_procs(under_root))
+		result = read_cgroup(selector, under_root);
+	else if (cgroup[0] == '/')
+		return numamig_error_set(selector->error, -ENOENT,
+					 "cgroup '%s' does not exist (looked in '%s' and '%s')",
+					 cgroup, as_given, under_root);
+	else
+		return numamig_error_set(selector->error, -ENOENT,
+					 "cgroup '%s' does not exist (looked in '%s')", cgroup,
+					 under_root);
 	pid_list_sort(&selector->cgroup_pids);
 	return result;
 }
