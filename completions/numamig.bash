@@ -34,7 +34,8 @@ _numamig_help_options() {
 }
 
 # Prints the column names listed under "Available output columns:" in
-# --help; a column group with one column per node ("(one column per
+# --help (lines that argp wrapped to the left margin are not names); a
+# column group with one column per node ("(one column per
 # node: N0, N1, ...)") gives its own name and one name per node.
 _numamig_help_columns() {
 	local program=$1 sysroot=$2 line name prefix node IFS=$' \t\n'
@@ -50,7 +51,7 @@ _numamig_help_columns() {
 	done < <("$program" --help 2>/dev/null |
 		awk '/^Available output columns:/ { in_columns = 1; next }
 		     in_columns && /^ *$/ { in_columns = 0 }
-		     in_columns')
+		     in_columns && /^ +[A-Z][A-Z0-9_]*  /')
 }
 
 # The nodes with memory, one a line: "0-2,4" becomes 0 1 2 4.

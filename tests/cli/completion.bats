@@ -93,8 +93,8 @@ lines() {
 	[ ${#programs[@]} -gt 0 ]
 	for program in "${programs[@]}"; do
 		offered=$(complete_words "$top_builddir/$program" -)
-		help=$("$top_builddir/$program" --help | grep -oE '^ +(-[^ ,=[]+)(, -[^ ,=[]+)*' |
-			tr ',' '\n' | tr -d ' ' | sort)
+		help=$("$top_builddir/$program" --help | grep -oE '^(  | {6})(-[^ ,=[]+)(, -[^ ,=[]+)*' |
+			tr ',' '\n' | tr -d ' ' | sort -u)
 		[ -n "$help" ]
 		assert_equal "$offered" "$help"
 	done

@@ -17,9 +17,10 @@ page_of() {
 	local name=$1 page
 	for page in "${pages[@]}"; do
 		case "$page" in
-		man/"$name".1 | man/"$name".8) echo "$page" ;;
+		man/"$name".1 | man/"$name".8) echo "$page"; return 0 ;;
 		esac
 	done
+	return 1
 }
 
 # Option names in the OPTIONS section of an mdoc page, one per line:
@@ -58,7 +59,7 @@ help_options() {
 	[ ${#programs[@]} -gt 0 ]
 	for program in "${programs[@]}"; do
 		name=${program##*/}
-		[ -n "$(page_of "$name")" ] || fail "no manual page for '$name'"
+		page_of "$name" >/dev/null || fail "no manual page for '$name'"
 	done
 	for page in "${pages[@]}"; do
 		case "$page" in *.3) continue ;; esac
@@ -74,7 +75,7 @@ help_options() {
 
 @test "each tool page has the sections users look for" {
 	for program in "${programs[@]}"; do
-		page=$top_srcdir/$(page_of "${program##*/}")
+		page=$top_srcdir/$(page_of "${program##*/}") || fail "no manual page for '$program'"
 		for section in NAME SYNOPSIS DESCRIPTION OPTIONS OUTPUT 'EXIT STATUS' \
 			ENVIRONMENT EXAMPLES NOTES 'SEE ALSO'; do
 			grep -qx "\\.Sh $section" "$page" || fail "'$page' lacks the section $section"
@@ -98,7 +99,7 @@ help_options() {
 @test "each tool page documents exactly the options of its --help" {
 	[ ${#programs[@]} -gt 0 ]
 	for program in "${programs[@]}"; do
-		page=$top_srcdir/$(page_of "${program##*/}")
+		page=$top_srcdir/$(page_of "${program##*/}") || fail "no manual page for '$program'"
 		help=$(help_options "$top_builddir/$program")
 		[ -n "$help" ] || fail "no options parsed from '$program --help'"
 		documented=$(page_options "$page")
@@ -119,4 +120,24 @@ help_options() {
 	extra=$(comm -13 <(echo "$declared") <(echo "$documented") | tr '\n' ' ')
 	[ -z "$missing" ] || fail "libnumamig.3 lacks: $missing"
 	[ -z "$extra" ] || fail "libnumamig.3 documents what numamig.h lacks: $extra"
+}
+
+@test "the examples of numamaps(1) run as written" {
+	page=$top_srcdir/man/numamaps.1
+	[ -f "$page" ]
+	sleep 60 &
+	sleeper=$!
+	# The page's process IDs become live ones, its captured machine the
+	# four-node fixture (where process 4242 lives).
+	examples=$(awk '/^\.Sh / { in_examples = ($0 == ".Sh EXAMPLES") }
+		in_examples && /^\.Dl \$ / { sub(/^\.Dl \$ /, ""); print }' "$page" |
+		sed -e 's/\\(dq/"/g' -e 's/\\e/\\/g' -e "s/1234/$$/g" -e "s/5678/$sleeper/g" \
+			-e "s|/srv/capture|$top_srcdir/tests/fixtures/sysroot/four-nodes|g")
+	[ "$(wc -l <<<"$examples")" -ge 3 ]
+	while IFS= read -r example; do
+		PATH=$top_builddir/tools/numamaps:$PATH run bash -o pipefail -c "$example"
+		[ "$status" -eq 0 ] || fail "'$example' failed ($status): $output"
+		[ -n "$output" ] || fail "'$example' printed nothing"
+	done <<<"$examples"
+	kill "$sleeper"
 }
