@@ -17,16 +17,6 @@
 #include "sysroot.h"
 #include "text.h"
 
-static bool has_capability(int capability)
-{
-	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall(SYS_capget, &header, data) < 0)
-		return false;
-	return data[capability / 32].effective & (1U << (capability % 32));
-}
-
 /* The caller's own Mems_allowed; under a sysroot without proc/self, the
  * nodes with memory (a captured machine has no caller). */
 static void caller_allowed_nodes(const struct numamig_topology *topology,
@@ -93,7 +83,9 @@ int numamig_migrate_check(const struct numamig_topology *topology,
 		return numamig_error_set(error, -EINVAL,
 					 "process %d (%s) is a kernel thread: it has no memory to move",
 					 (int)pid, command);
-	if (numamig_process_uid(process) != getuid() && !has_capability(CAP_SYS_PTRACE))
+	/* A captured machine's owners are not the caller's business. */
+	if (sysroot_is_live(numamig_topology_sysroot(topology)) &&
+	    numamig_process_uid(process) != getuid() && !numamig_has_capability(CAP_SYS_PTRACE))
 		return numamig_error_set(error, -EPERM,
 					 "process %d (%s) belongs to uid %u: moving it needs CAP_SYS_PTRACE",
 					 (int)pid, command, (unsigned)numamig_process_uid(process));

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "progress.h"
 
 struct progress {
@@ -61,4 +62,14 @@ void progress_free(struct progress *progress)
 	if (progress->shown > 0)
 		fputs("\r\033[K", stderr);
 	free(progress);
+}
+
+void progress_pages(const struct numamig_page_progress *state, void *progress)
+{
+	char moved[16], walked[16], total[16];
+
+	progress_update(progress, "moved %s, walked %s of %s",
+			output_human_size(state->moved_bytes, moved, sizeof(moved)),
+			output_human_size(state->walked_bytes, walked, sizeof(walked)),
+			output_human_size(state->total_bytes, total, sizeof(total)));
 }

@@ -1,0 +1,346 @@
+/*
+ * migratepages: move the memory of processes from one set of NUMA nodes
+ * to another, and say what moved, what stayed and why.
+ *
+ *	migratepages [OPTIONS] PID[,PID...] FROM-NODES TO-NODES
+ *	migratepages [OPTIONS] --name REGEX|--user USER|--cgroup DIR FROM-NODES TO-NODES
+ *
+ * A drop-in for numactl's migratepages: the same arguments, node syntax
+ * and mapping of node sets (the kernel's migrate_pages(2) does the work),
+ * but it tells the truth: exit status 64 when pages stayed behind, and a
+ * report of where they are and why. --jobs, --rate and --chunk move the
+ * pages with move_pages(2) instead, in chunks, from several threads, at a
+ * bounded rate, to the same targets.
+ *
+ * Every process is pinned by a pidfd as soon as it is chosen, before any
+ * is moved; one that cannot be moved is reported and the others are
+ * moved, and the exit status is then 1.
+ */
+#include "config.h"
+
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "messages.h"
+#include "migratepages.h"
+
+enum {
+	OPTION_NAME = 0x200,
+	OPTION_USER,
+	OPTION_CGROUP,
+	OPTION_DRY_RUN,
+	OPTION_JOBS,
+	OPTION_RATE,
+	OPTION_CHUNK,
+};
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Which processes (instead of PID):", 1 },
+	{ "name", OPTION_NAME, "REGEX", 0, "processes whose command name matches (like pgrep)", 1 },
+	{ "user", OPTION_USER, "USER", 0, "processes of this user (name or UID)", 1 },
+	{ "cgroup", OPTION_CGROUP, "DIR", 0, "every process of this cgroup v2 directory", 1 },
+	{ NULL, 0, NULL, 0, "How:", 2 },
+	{ "dry-run", OPTION_DRY_RUN, NULL, 0, "show what would move where; move nothing", 2 },
+	{ "jobs", OPTION_JOBS, "N", 0, "move with move_pages(2) from N threads", 2 },
+	{ "rate", OPTION_RATE, "BYTES/s", 0,
+	  "move with move_pages(2), at most this fast (K, M, G suffixes: 50M)", 2 },
+	{ "chunk", OPTION_CHUNK, "SIZE", 0,
+	  "move with move_pages(2), SIZE of address space per call (default 4M): how long the "
+	  "process's memory is locked at a time", 2 },
+	{ 0 }
+};
+
+static const struct argp_child children[] = {
+	{ &common_argp, 0, "Output:", 3 },
+	{ 0 }
+};
+
+/* A rate as numamig_size_parse takes sizes, "/s" allowed after it: "50M/s". */
+static bool parse_rate(const char *text, uint64_t *bytes)
+{
+	size_t length = strlen(text);
+	char number[64];
+
+	if (length >= 2 && strcmp(text + length - 2, "/s") == 0)
+		length -= 2;
+	if (length >= sizeof(number))
+		return false;
+	memcpy(number, text, length);
+	number[length] = '\0';
+	return numamig_size_parse(number, bytes) == 0 && *bytes > 0;
+}
+
+/* PID FROM TO, or FROM TO after a selection option. */
+static void take_arguments(struct migratepages_control *control, struct argp_state *state)
+{
+	unsigned int wanted = control->selecting ? 2 : 3;
+
+	if (control->selecting && state->arg_num == 3)
+		argp_error(state, "give a PID or --name, --user, --cgroup, not both");
+	if (state->arg_num < wanted)
+		argp_error(state, "missing arguments: %sFROM-NODES TO-NODES",
+			   control->selecting ? "" : "PID ");
+	if (!control->selecting)
+		control->pid_list = control->arguments[0];
+	control->from_text = control->arguments[wanted - 2];
+	control->to_text = control->arguments[wanted - 1];
+}
+
+static error_t parse_option(int key, char *argument, struct argp_state *state)
+{
+	struct migratepages_control *control = state->input;
+	unsigned long number;
+	char *end;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &control->common;
+		break;
+	case OPTION_NAME:
+		control->selection.name_pattern = argument;
+		control->selecting = true;
+		break;
+	case OPTION_USER:
+		control->selection.user = argument;
+		control->selecting = true;
+		break;
+	case OPTION_CGROUP:
+		control->selection.cgroup = argument;
+		control->selecting = true;
+		break;
+	case OPTION_DRY_RUN:
+		control->dry_run = true;
+		break;
+	case OPTION_JOBS:
+		errno = 0;
+		number = strtoul(argument, &end, 10);
+		if (argument[0] < '0' || argument[0] > '9' || *end || errno || number < 1 ||
+		    number > 256)
+			argp_failure(state, NUMAMIG_EXIT_FAILURE, 0,
+				     "invalid number of jobs '%s' (1 to 256)", argument);
+		control->jobs = (unsigned int)number;
+		control->page_engine = true;
+		break;
+	case OPTION_RATE:
+		if (!parse_rate(argument, &control->rate_bytes))
+			argp_failure(state, NUMAMIG_EXIT_FAILURE, 0,
+				     "invalid rate '%s' (bytes per second, such as 50M)", argument);
+		control->page_engine = true;
+		break;
+	case OPTION_CHUNK:
+		if (numamig_size_parse(argument, &control->chunk_bytes) < 0 ||
+		    control->chunk_bytes < 4096)
+			argp_failure(state, NUMAMIG_EXIT_FAILURE, 0,
+				     "invalid chunk size '%s' (4K or more, such as 4M)", argument);
+		control->page_engine = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (state->arg_num >= 3)
+			argp_error(state, "too many arguments");
+		control->arguments[state->arg_num] = argument;
+		break;
+	case ARGP_KEY_END:
+		take_arguments(control, state);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	if (key != ARGP_KEY_HELP_EXTRA)
+		return (char *)text;
+	return report_columns_help();
+}
+
+static const struct argp argp = {
+	options, parse_option,
+	"PID[,PID...] FROM-NODES TO-NODES\n--name REGEX|--user USER|--cgroup DIR FROM-NODES TO-NODES",
+	"Move the memory of processes from one set of NUMA nodes to another, like numactl's "
+	"migratepages, and report what moved, what stayed and why."
+	"\v"
+	"Nodes: N, A-B, comma lists, all, !NODES (every other node), +N (relative to the "
+	"process's cpuset). The n-th node of FROM-NODES goes to the (n mod count)-th of "
+	"TO-NODES; when the sets differ in size, nodes in both keep their pages (as the "
+	"kernel does). Without CAP_SYS_NICE, pages other processes map too stay.\n\n"
+	"Sizes are in powers of 1024 (K, M, G) unless -b is given; JSON gives bytes and, "
+	"without -o, every column. Exit status: 0 when everything on the source nodes moved, "
+	"64 when some stayed (the report says where and why), 1 on error.",
+	children, help_filter, NULL
+};
+
+static int add_pid(pid_t **pids, size_t *count, pid_t pid)
+{
+	pid_t *grown = realloc(*pids, (*count + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	*pids = grown;
+	(*pids)[(*count)++] = pid;
+	return 0;
+}
+
+/* The PIDs of the argument ("42" or "42,43") or of the selection. */
+static int choose_pids(struct migratepages_control *control, pid_t **pids, size_t *count)
+{
+	struct numamig_error error = { 0 };
+	char *rest = control->pid_list, *word;
+	int status;
+
+	if (control->selecting) {
+		pid_t *found = NULL;
+		size_t found_count = 0;
+
+		status = numamig_processes_select(control->common.sysroot, &control->selection,
+						  &found, &found_count, &error);
+		if (status < 0) {
+			message_warn_library(&error, status, "cannot select processes");
+			return status;
+		}
+		/* never migratepages itself, which --user would match */
+		for (size_t index = 0; index < found_count && status == 0; index++)
+			if (found[index] != getpid())
+				status = add_pid(pids, count, found[index]);
+		free(found);
+		if (status == 0 && *count == 0) {
+			message_warn("no process matches the selection");
+			return -ESRCH;
+		}
+		return status;
+	}
+	while ((word = strsep(&rest, ",")) != NULL) {
+		char *end;
+		long pid;
+
+		errno = 0;
+		pid = strtol(word, &end, 10);
+		if (word[0] < '0' || word[0] > '9' || *end || errno || pid < 1 || pid > INT_MAX) {
+			message_warn("invalid PID '%s'", word);
+			return -EINVAL;
+		}
+		status = add_pid(pids, count, (pid_t)pid);
+		if (status < 0)
+			return status;
+	}
+	return 0;
+}
+
+static int parse_nodes(struct migratepages_control *control, const char *text,
+		       struct numamig_nodes *nodes)
+{
+	struct numamig_error error = { 0 };
+	int status = numamig_nodelist_parse(control->topology, text, NULL, nodes, &error);
+
+	if (status < 0)
+		message_warn_library(&error, status, "invalid node list '%s'", text);
+	return status;
+}
+
+/* Pins a process; a kernel thread or another user's process is refused
+ * later, by numamig_migrate_check, with the reason. */
+static int open_process(const struct migratepages_control *control, pid_t pid,
+			struct numamig_process **process)
+{
+	struct numamig_error error = { 0 };
+	int status = numamig_process_open(control->common.sysroot, pid, process, &error);
+
+	if (status == -ESRCH)
+		message_warn("no process with PID %d", (int)pid);
+	else if (status < 0)
+		message_warn_library(&error, status, "cannot open process %d", (int)pid);
+	return status;
+}
+
+static int prepare(struct migratepages_control *control)
+{
+	struct numamig_error error = { 0 };
+	int status;
+
+	if (control->common.sysroot && strcmp(control->common.sysroot, "/") != 0 &&
+	    !control->dry_run) {
+		message_warn("--sysroot needs --dry-run: moving works on the live machine only");
+		return -EINVAL;
+	}
+	status = numamig_topology_load(control->common.sysroot, &control->topology, &error);
+	if (status < 0) {
+		message_warn_library(&error, status, "cannot read the NUMA topology");
+		return status;
+	}
+	status = parse_nodes(control, control->from_text, &control->from);
+	if (status == 0)
+		status = parse_nodes(control, control->to_text, &control->to);
+	control->move_shared = numamig_has_capability(CAP_SYS_NICE);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct migratepages_control control = { 0 };
+	struct numamig_process **processes = NULL;
+	struct report *report = NULL;
+	pid_t *pids = NULL;
+	size_t count = 0, opened = 0, reported = 0;
+	int exit_status = NUMAMIG_EXIT_FAILURE;
+	bool failed = false, partial = false;
+
+	program_init("migratepages", argv);
+	argp_parse(&argp, argc, argv, 0, NULL, &control);
+
+	if (prepare(&control) < 0 || choose_pids(&control, &pids, &count) < 0)
+		goto out;
+	processes = calloc(count, sizeof(*processes));
+	if (!processes) {
+		message_warn_code(ENOMEM, "cannot keep %zu processes", count);
+		goto out;
+	}
+	/* Pin them all first: the PIDs chosen are the processes moved. */
+	for (size_t index = 0; index < count; index++) {
+		if (open_process(&control, pids[index], &processes[opened]) < 0)
+			failed = true;
+		else
+			opened++;
+	}
+	report = report_new(&control);
+	if (!report)
+		goto out;
+	for (size_t index = 0; index < opened; index++) {
+		struct process_move *move = calloc(1, sizeof(*move));
+
+		if (!move || move_process(&control, processes[index], move) < 0) {
+			if (!move)
+				message_warn_code(ENOMEM, "cannot move process %d",
+						  (int)numamig_process_pid(processes[index]));
+			failed = true;
+		} else {
+			report_add(report, move);
+			reported++;
+			if (process_move_stayed(move))
+				partial = true;
+		}
+		free(move);
+	}
+	if (reported && report_print(report) < 0)
+		failed = true;
+	if (failed)
+		exit_status = NUMAMIG_EXIT_FAILURE;
+	else if (partial)
+		exit_status = NUMAMIG_EXIT_PARTIAL;
+	else
+		exit_status = NUMAMIG_EXIT_SUCCESS;
+out:
+	report_free(report);
+	for (size_t index = 0; index < opened; index++)
+		numamig_process_free(processes[index]);
+	free(processes);
+	free(pids);
+	numamig_topology_free(control.topology);
+	return exit_status;
+}
