@@ -94,18 +94,21 @@ int numamig_topology_memory(const struct numamig_topology *topology, int node,
 			    uint64_t *total_bytes, uint64_t *free_bytes);
 /* The distance from node to node as /sys gives it, or -1 when unknown. */
 int numamig_topology_distance(const struct numamig_topology *topology, int from, int to);
-/* The CPUs of a node ("" for a memory-only node), as /sys prints them. */
+/* The CPUs of a node ("" for a memory-only node), as /sys prints them;
+ * NULL for a node that is not online. */
 const char *numamig_topology_cpulist(const struct numamig_topology *topology, int node);
 
 /* ------------------------------------------------------------ node lists */
 
 /*
  * Parses a node list in numactl's syntax: "N", "A-B", comma lists, "all",
- * a leading "!" (every node but these), a leading "+" (numbers relative to
- * the allowed set: "+0" is its first node). 'allowed' is the set "all" and
- * "+" refer to (a process's Mems_allowed); NULL means the topology's nodes
- * with memory. Every node must exist in the topology: otherwise -EINVAL and
- * error says which ("node 7 does not exist (nodes: 0-3)").
+ * a leading "!" (every allowed node but these), a leading "+" (numbers
+ * relative to the allowed set: "+0" is its first node). 'allowed' is the
+ * set "all", "!" and "+" refer to (a process's Mems_allowed); NULL means
+ * the topology's nodes with memory. Every node named must exist in the
+ * topology and be allowed; a range takes the allowed nodes between its
+ * ends. Otherwise, and for an empty list or one that selects no node,
+ * -EINVAL and error says why ("node 7 does not exist (nodes: 0-3)").
  */
 int numamig_nodelist_parse(const struct numamig_topology *topology, const char *text,
 			   const struct numamig_nodes *allowed, struct numamig_nodes *nodes,
@@ -367,7 +370,9 @@ uid_t numamig_process_uid(const struct numamig_process *process);
 bool numamig_process_is_kernel_thread(const struct numamig_process *process);
 /* Mems_allowed from proc/PID/status. */
 const struct numamig_nodes *numamig_process_allowed_nodes(const struct numamig_process *process);
-/* -1 under a sysroot other than the live machine. */
+/* -1 under a sysroot other than the live machine, and where pidfd_open(2)
+ * is missing (kernels before 5.3, valgrind): the process is then told
+ * apart from a later one with its PID by its start time. */
 int numamig_process_pidfd(const struct numamig_process *process);
 /* 0 while the pinned process lives, -ESRCH once it has exited. */
 int numamig_process_check_alive(const struct numamig_process *process);

@@ -5,7 +5,10 @@
  * The pidfd is taken before the /proc files are read and the process is
  * checked to be alive after: a PID is only reused once its process has
  * been reaped, so while the pidfd's process still lives, the files read
- * in between were its own.
+ * in between were its own. Where pidfd_open(2) is missing (kernels before
+ * 5.3, valgrind, seccomp filters) and under a sysroot, the process is
+ * told apart by its start time instead, as procps does: a new process
+ * with the same PID starts later.
  */
 #include "config.h"
 
@@ -14,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,6 +34,7 @@ struct numamig_process {
 	char *command;
 	uid_t uid;
 	bool kernel_thread;
+	unsigned long long start_time;	/* clock ticks after boot */
 	struct numamig_nodes allowed;
 };
 
@@ -63,22 +66,45 @@ static int bad_file(const struct numamig_process *process, const char *name, con
 }
 
 /*
- * "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS ...": COMM may hold
- * spaces and parentheses, so it ends at the last ')'.
+ * "PID (COMM) STATE PPID PGRP SESSION TTY TPGID FLAGS MINFLT CMINFLT
+ * MAJFLT CMAJFLT UTIME STIME CUTIME CSTIME PRIORITY NICE THREADS
+ * ITREALVALUE STARTTIME ...": COMM may hold spaces and parentheses, so it
+ * ends at the last ')'.
  */
-static int parse_stat(struct numamig_process *process, const char *text,
-		      struct numamig_error *error)
+static int parse_stat(const char *text, char **command, unsigned long *flags,
+		      unsigned long long *start_time)
 {
 	const char *open = strchr(text, '(');
 	const char *close = strrchr(text, ')');
-	unsigned long flags;
 
+	*start_time = 0;
 	if (!open || !close || close < open ||
-	    sscanf(close + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
-		return bad_file(process, "stat", "no command and flags", error);
-	process->command = strndup(open + 1, (size_t)(close - open - 1));
-	if (!process->command)
+	    sscanf(close + 1,
+		   " %*c %*d %*d %*d %*d %*d %lu %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   flags, start_time) < 1)
+		return -EINVAL;
+	if (command) {
+		*command = strndup(open + 1, (size_t)(close - open - 1));
+		if (!*command)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int read_stat(struct numamig_process *process, struct numamig_error *error)
+{
+	unsigned long flags;
+	char *text;
+	int result = read_proc_file(process, "stat", &text, error);
+
+	if (result < 0)
+		return result;
+	result = parse_stat(text, &process->command, &flags, &process->start_time);
+	free(text);
+	if (result == -ENOMEM)
 		return numamig_error_set(error, -ENOMEM, "out of memory");
+	if (result < 0)
+		return bad_file(process, "stat", "no command and flags", error);
 	process->kernel_thread = (flags & PF_KTHREAD) != 0;
 	return 0;
 }
@@ -123,12 +149,8 @@ static int parse_status(struct numamig_process *process, const char *text,
 static int read_process(struct numamig_process *process, struct numamig_error *error)
 {
 	char *text;
-	int result = read_proc_file(process, "stat", &text, error);
+	int result = read_stat(process, error);
 
-	if (result < 0)
-		return result;
-	result = parse_stat(process, text, error);
-	free(text);
 	if (result < 0)
 		return result;
 	result = read_proc_file(process, "status", &text, error);
@@ -145,6 +167,9 @@ static int pin(struct numamig_process *process, struct numamig_error *error)
 
 	process->pidfd = (int)syscall(SYS_pidfd_open, process->pid, 0);
 	if (process->pidfd >= 0)
+		return 0;
+	/* pidfd_open has no EPERM of its own: that is a seccomp filter */
+	if (errno == ENOSYS || errno == EPERM)
 		return 0;
 	if (errno == ESRCH)
 		return no_such_process(process->pid, error);
@@ -228,16 +253,20 @@ int numamig_process_pidfd(const struct numamig_process *process)
 
 int numamig_process_check_alive(const struct numamig_process *process)
 {
-	char path[4096];
-	struct stat status;
+	unsigned long long start_time;
+	unsigned long flags;
+	char *text;
+	int result;
 
-	if (process->pidfd < 0) {
-		if (sysroot_path(path, sizeof(path), process->sysroot, "proc/%d", (int)process->pid) < 0)
-			return -ENAMETOOLONG;
-		return stat(path, &status) == 0 ? 0 : -ESRCH;
+	if (process->pidfd >= 0) {
+		/* Signal 0 only checks: EPERM (another user's process) means it lives. */
+		if (syscall(SYS_pidfd_send_signal, process->pidfd, 0, NULL, 0) < 0 && errno == ESRCH)
+			return -ESRCH;
+		return 0;
 	}
-	/* Signal 0 only checks: EPERM (another user's process) means it lives. */
-	if (syscall(SYS_pidfd_send_signal, process->pidfd, 0, NULL, 0) < 0 && errno == ESRCH)
+	if (read_proc_file(process, "stat", &text, NULL) < 0)
 		return -ESRCH;
-	return 0;
+	result = parse_stat(text, NULL, &flags, &start_time);
+	free(text);
+	return result == 0 && start_time == process->start_time ? 0 : -ESRCH;
 }

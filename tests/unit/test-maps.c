@@ -146,7 +146,6 @@ static void test_live(void)
 	struct numamig_memory_map *map = NULL;
 	struct numamig_error error = { 0 };
 	const struct numamig_mapping *found = NULL, *stack = NULL;
-	int local = 0;
 
 	if (memory == MAP_FAILED)
 		return;
@@ -159,7 +158,8 @@ static void test_live(void)
 
 		if (mapping->start <= (uintptr_t)memory && (uintptr_t)memory < mapping->end)
 			found = mapping;
-		if (mapping->start <= (uintptr_t)&local && (uintptr_t)&local < mapping->end)
+		/* not the mapping holding a local: valgrind runs us on a stack of its own */
+		if (mapping->name && strcmp(mapping->name, "[stack]") == 0)
 			stack = mapping;
 	}
 	if (ok(found != NULL, "live: the mmap'd region is found")) {
@@ -168,7 +168,7 @@ static void test_live(void)
 		is_u64(found->page_size, 4096, "live: in 4 KiB pages");
 		is_string(found->permissions, "rw-p", "live: rw-p");
 	}
-	ok(stack && stack->type == NUMAMIG_MAPPING_STACK, "live: a local variable is on [stack]");
+	ok(stack && stack->type == NUMAMIG_MAPPING_STACK, "live: [stack] is a stack mapping");
 	numamig_memory_map_free(map);
 	munmap(memory, size);
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,7 +91,11 @@ static void test_live(void)
 	if (is_int(numamig_process_open(NULL, getpid(), &process, &error), 0, "live: self opens")) {
 		is_string(numamig_process_command(process), command, "live: command is our comm");
 		is_int(numamig_process_uid(process), getuid(), "live: uid is ours");
-		ok(numamig_process_pidfd(process) >= 0, "live: pinned by a pidfd");
+		if (numamig_process_pidfd(process) >= 0)
+			ok(true, "live: pinned by a pidfd");
+		else
+			ok(syscall(SYS_pidfd_open, getpid(), 0) < 0 && errno == ENOSYS,
+			   "live: no pidfd only where pidfd_open(2) is missing");
 		ok(!numamig_process_is_kernel_thread(process), "live: not a kernel thread");
 		ok(!numamig_nodes_empty(numamig_process_allowed_nodes(process)),
 		   "live: some node allowed (%s)", format(numamig_process_allowed_nodes(process)));
@@ -138,6 +143,44 @@ static void test_exit(void)
 	numamig_process_free(process);
 }
 
+/* Without a pidfd, a process is known by its start time: a new one with
+ * its PID (here: its stat rewritten) is not it. */
+static void test_start_time(void)
+{
+	char directory[] = "/tmp/numamig-test-XXXXXX";
+	char path[256], command[512];
+	struct numamig_process *process;
+	struct numamig_error error = { 0 };
+	FILE *file;
+
+	if (!mkdtemp(directory))
+		return;
+	snprintf(command, sizeof(command), "mkdir -p %s/proc && cp -r %s/proc/7001 %s/proc/",
+		 directory, fixture("sysroot/processes"), directory);
+	if (!ok(system(command) == 0, "a copy of fixture 7001"))
+		return;
+	if (is_int(numamig_process_open(directory, 7001, &process, &error), 0, "the copy opens")) {
+		is_int(numamig_process_check_alive(process), 0, "same start time: alive");
+		snprintf(path, sizeof(path), "%s/proc/7001/stat", directory);
+		file = fopen(path, "w");
+		if (file) {
+			fputs("7001 (other) S 1 7001 7001 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 "
+			      "999999 0 0\n", file);
+			fclose(file);
+		}
+		is_int(numamig_process_check_alive(process), -ESRCH,
+		       "a later start time is another process: -ESRCH");
+		snprintf(path, sizeof(path), "%s/proc/7001", directory);
+		snprintf(command, sizeof(command), "rm -rf %s", path);
+		if (system(command) == 0)
+			is_int(numamig_process_check_alive(process), -ESRCH, "gone: -ESRCH");
+		numamig_process_free(process);
+	}
+	snprintf(command, sizeof(command), "rm -rf %s", directory);
+	if (system(command) != 0)
+		diag("could not remove %s", directory);
+}
+
 /* Another user's numa_maps: the kernel's ptrace check says no. */
 static void test_permission(void)
 {
@@ -182,6 +225,7 @@ int main(void)
 	test_fixture();
 	test_live();
 	test_exit();
+	test_start_time();
 	test_permission();
 	return tap_done();
 }
