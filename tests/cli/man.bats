@@ -110,6 +110,29 @@ help_options() {
 	done
 }
 
+# Column names in the OUTPUT section of an mdoc page: ".It Cm NAME".
+page_columns() {
+	awk '/^\.Sh / { in_output = ($0 == ".Sh OUTPUT") }
+	     in_output && /^\.It Cm [A-Z]/ { print $3 }' "$1" | sort -u
+}
+
+@test "each tool page lists exactly the output columns of its --help" {
+	checked=0
+	for program in "${programs[@]}"; do
+		page=$top_srcdir/$(page_of "${program##*/}") || fail "no manual page for '$program'"
+		# no sysroot with nodes: the column names alone, not N0, N1...
+		help=$(_numamig_help_columns "$top_builddir/$program" /nonexistent | sort -u)
+		[ -n "$help" ] || continue
+		checked=$((checked + 1))
+		documented=$(page_columns "$page")
+		missing=$(comm -23 <(echo "$help") <(echo "$documented") | tr '\n' ' ')
+		extra=$(comm -13 <(echo "$help") <(echo "$documented") | tr '\n' ' ')
+		[ -z "$missing" ] || fail "'$page' lacks columns of '$program --help': $missing"
+		[ -z "$extra" ] || fail "'$page' lists columns '$program --help' lacks: $extra"
+	done
+	[ "$checked" -gt 0 ]
+}
+
 @test "libnumamig(3) documents every function of numamig.h, and no other" {
 	declared=$(grep -oE '\bnumamig_[a-z0-9_]+\(' "$top_srcdir/include/numamig.h" |
 		tr -d '(' | sort -u)
