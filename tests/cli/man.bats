@@ -38,6 +38,16 @@ help_options() {
 	_numamig_help_options "$1" | cut -d' ' -f1 | sort -u
 }
 
+# same_sets PAGE SOURCE WHAT EXPECTED DOCUMENTED: fails naming what the
+# page lacks and what it has that the source lacks (sorted lists).
+same_sets() {
+	local page=$1 source=$2 what=$3 missing extra
+	missing=$(comm -23 <(echo "$4") <(echo "$5") | tr '\n' ' ')
+	extra=$(comm -13 <(echo "$4") <(echo "$5") | tr '\n' ' ')
+	[ -z "$missing" ] || fail "$page lacks $what of $source: $missing"
+	[ -z "$extra" ] || fail "$page has $what that $source lacks: $extra"
+}
+
 @test "every manual page is clean under mandoc -T lint -W warning" {
 	[ ${#pages[@]} -gt 0 ]
 	for page in "${pages[@]}"; do
@@ -103,10 +113,7 @@ help_options() {
 		help=$(help_options "$top_builddir/$program")
 		[ -n "$help" ] || fail "no options parsed from '$program --help'"
 		documented=$(page_options "$page")
-		missing=$(comm -23 <(echo "$help") <(echo "$documented") | tr '\n' ' ')
-		extra=$(comm -13 <(echo "$help") <(echo "$documented") | tr '\n' ' ')
-		[ -z "$missing" ] || fail "'$page' lacks options of '$program --help': $missing"
-		[ -z "$extra" ] || fail "'$page' documents options '$program --help' lacks: $extra"
+		same_sets "$page" "'$program --help'" options "$help" "$documented"
 	done
 }
 
@@ -125,10 +132,7 @@ page_columns() {
 		[ -n "$help" ] || continue
 		checked=$((checked + 1))
 		documented=$(page_columns "$page")
-		missing=$(comm -23 <(echo "$help") <(echo "$documented") | tr '\n' ' ')
-		extra=$(comm -13 <(echo "$help") <(echo "$documented") | tr '\n' ' ')
-		[ -z "$missing" ] || fail "'$page' lacks columns of '$program --help': $missing"
-		[ -z "$extra" ] || fail "'$page' lists columns '$program --help' lacks: $extra"
+		same_sets "$page" "'$program --help'" columns "$help" "$documented"
 	done
 	[ "$checked" -gt 0 ]
 }
@@ -139,10 +143,7 @@ page_columns() {
 	documented=$(grep -E '^\.(Fn|Fo) numamig_' "$top_srcdir/man/libnumamig.3" |
 		awk '{ print $2 }' | sort -u)
 	[ -n "$declared" ]
-	missing=$(comm -23 <(echo "$declared") <(echo "$documented") | tr '\n' ' ')
-	extra=$(comm -13 <(echo "$declared") <(echo "$documented") | tr '\n' ' ')
-	[ -z "$missing" ] || fail "libnumamig.3 lacks: $missing"
-	[ -z "$extra" ] || fail "libnumamig.3 documents what numamig.h lacks: $extra"
+	same_sets libnumamig.3 numamig.h functions "$declared" "$documented"
 }
 
 @test "the examples of numamaps(1) run as written" {
