@@ -309,7 +309,7 @@ struct numamig_page_result {
 	uint64_t bytes[NUMAMIG_OUTCOME_COUNT];
 	uint64_t selected_bytes;		/* the selection, mapped or not */
 	uint64_t before[NUMAMIG_MAX_NODES];	/* bytes per node in the selection */
-	uint64_t after[NUMAMIG_MAX_NODES];	/* queried again after the moves */
+	uint64_t after[NUMAMIG_MAX_NODES];	/* before, with the moves the kernel reported */
 	uint64_t planned[NUMAMIG_MAX_NODES];	/* bytes the plan sent to each node */
 	uint64_t no_memory[NUMAMIG_MAX_NODES];	/* bytes refused per target node */
 	uint64_t calls;				/* move_pages(2) calls that moved */

@@ -10,8 +10,6 @@
  *    target had no room: the batch's entries take that reason;
  *  - -EBUSY is also what a second address of a folio already queued gets:
  *    such pages are queried again and count as moved if they did;
- *  - block heads (see engine-vector.c) are followed by the other pages of
- *    their block, queried, and moved if they stayed behind.
  */
 #include "config.h"
 
@@ -29,21 +27,31 @@ int engine_query(pid_t pid, void **addresses, int *status, size_t count)
 	return 0;
 }
 
+void engine_count(struct engine_tally *tally, enum numamig_outcome outcome,
+		  const struct engine_entry *entry, uint64_t bytes)
+{
+	tally->bytes[outcome] += bytes;
+	if (outcome == NUMAMIG_OUTCOME_NO_MEMORY)
+		tally->no_memory[entry->target] += bytes;
+	if (outcome == NUMAMIG_OUTCOME_MOVED) {
+		tally->moved_from[entry->node] += bytes;
+		tally->moved_to[entry->target] += bytes;
+	}
+}
+
 static void count_outcome(const struct engine_mover *mover, struct engine_entry *entry,
 			  enum numamig_outcome outcome, struct engine_tally *tally)
 {
-	/* A block head that moved counts as one page: the query of the rest
-	 * of its block counts the others. One that did not move counts the
-	 * whole block: a THP has one fate, and 512 base pages that share a
-	 * node nearly always share the reason too (shared, no memory). */
+	/* A block head that moved counts as one page: engine-chunk.c counts
+	 * the others. One that did not move counts the whole block: a THP
+	 * has one fate, and pages that share a node nearly always share the
+	 * reason too (shared, no memory). */
 	uint64_t bytes = entry->block_head && outcome == NUMAMIG_OUTCOME_MOVED ? mover->base_page
 									   : entry->bytes;
 
 	entry->pending = false;
 	entry->outcome = outcome;
-	tally->bytes[outcome] += bytes;
-	if (outcome == NUMAMIG_OUTCOME_NO_MEMORY)
-		tally->no_memory[entry->target] += bytes;
+	engine_count(tally, outcome, entry, bytes);
 }
 
 /* The meaning of a status the kernel wrote, or -1 when only a fresh query
@@ -181,7 +189,7 @@ static int move_round(const struct engine_mover *mover, struct engine_vectors *v
 	return whole_call_error(call_error) ? call_error : 0;
 }
 
-static int move_entries(const struct engine_mover *mover, struct engine_vectors *vectors,
+int engine_move_entries(const struct engine_mover *mover, struct engine_vectors *vectors,
 			struct engine_entry *entries, size_t count, struct engine_tally *tally)
 {
 	for (;;) {
@@ -203,53 +211,4 @@ static int move_entries(const struct engine_mover *mover, struct engine_vectors 
 			return 0;
 		}
 	}
-}
-
-/* The rest of a block whose head moved: count those that moved with it,
- * move those that stayed behind (it was not a THP). */
-static int follow_block(const struct engine_mover *mover, struct engine_vectors *vectors,
-			const struct engine_entry *head, struct engine_tally *tally)
-{
-	size_t pages = 0, followers = 0;
-	int rc;
-
-	for (uint64_t address = head->address + mover->base_page;
-	     address < head->address + head->bytes && pages < vectors->capacity;
-	     address += mover->base_page)
-		vectors->addresses[pages++] = (void *)(uintptr_t)address;
-	rc = engine_query(mover->pid, vectors->addresses, vectors->status, pages);
-	if (rc < 0)
-		return rc;
-	for (size_t page = 0; page < pages; page++) {
-		int node = vectors->status[page];
-
-		if (node == head->target) {
-			tally->bytes[NUMAMIG_OUTCOME_MOVED] += mover->base_page;
-		} else if (node < 0) {
-			tally->bytes[engine_query_outcome(node)] += mover->base_page;
-		} else if (followers < vectors->follower_capacity) {
-			vectors->followers[followers++] = (struct engine_entry){
-				.address = (uint64_t)(uintptr_t)vectors->addresses[page],
-				.bytes = mover->base_page,
-				.node = node,
-				.target = head->target,
-				.pending = true,
-			};
-		}
-	}
-	return move_entries(mover, vectors, vectors->followers, followers, tally);
-}
-
-int engine_chunk_move(const struct engine_mover *mover, struct engine_vectors *vectors,
-		      struct engine_tally *tally)
-{
-	int rc = move_entries(mover, vectors, vectors->entries, vectors->entry_count, tally);
-
-	for (size_t index = 0; rc == 0 && index < vectors->entry_count; index++) {
-		const struct engine_entry *entry = &vectors->entries[index];
-
-		if (entry->block_head && entry->outcome == NUMAMIG_OUTCOME_MOVED)
-			rc = follow_block(mover, vectors, entry, tally);
-	}
-	return rc;
 }

@@ -3,8 +3,8 @@
  * (which compile these files directly: none of this is exported).
  *
  *   engine-plan.c    ranges x mappings -> segments; unmapped bytes
- *   engine-vector.c  one chunk: query addresses, targets, folio blocks,
- *                    move vector sorted by target, outcome counting
+ *   engine-chunk.c   one chunk: THP blocks first, then page by page
+ *   engine-vector.c  addresses, targets, move vectors sorted by target
  *   engine-call.c    the move_pages(2) calls and what their statuses mean
  *   engine.c         numamig_pages_move: chunks, threads, rate, progress
  */
@@ -59,6 +59,10 @@ struct engine_targets {
  */
 int engine_target_choose(struct engine_targets *targets, int node, uint64_t bytes,
 			 enum numamig_outcome *outcome);
+/* Whether a page on 'node' should move, without choosing where. */
+bool engine_target_moves(const struct engine_targets *targets, int node);
+/* Takes back bytes given to target by engine_target_choose. */
+void engine_target_unload(struct engine_targets *targets, int target, uint64_t bytes);
 
 /* One entry of a move vector. */
 struct engine_entry {
@@ -77,7 +81,8 @@ struct engine_entry {
 struct engine_tally {
 	uint64_t bytes[NUMAMIG_OUTCOME_COUNT];
 	uint64_t before[NUMAMIG_MAX_NODES];
-	uint64_t after[NUMAMIG_MAX_NODES];
+	uint64_t moved_from[NUMAMIG_MAX_NODES];
+	uint64_t moved_to[NUMAMIG_MAX_NODES];
 	uint64_t planned[NUMAMIG_MAX_NODES];
 	uint64_t no_memory[NUMAMIG_MAX_NODES];
 	uint64_t calls;
@@ -92,12 +97,11 @@ struct engine_vectors {
 	int *pending;		/* indexes of the entries sent by one call */
 	struct engine_entry *entries;
 	size_t entry_count;
-	/* the other pages of one block, after its head moved */
-	struct engine_entry *followers;
-	size_t follower_capacity;
+	/* addresses left for the page-by-page pass of a chunk */
+	uint64_t *later;
 };
 
-int engine_vectors_init(struct engine_vectors *vectors, size_t capacity, size_t block_pages);
+int engine_vectors_init(struct engine_vectors *vectors, size_t capacity);
 void engine_vectors_release(struct engine_vectors *vectors);
 
 /* Fills vectors->addresses with the pages of [start, end) of segment,
@@ -109,15 +113,16 @@ size_t engine_chunk_addresses(struct engine_vectors *vectors, const struct engin
 enum numamig_outcome engine_query_outcome(int status);
 
 /*
- * From the query statuses of 'count' addresses (vectors->status), counts
- * placement and the pages that stay, and builds vectors->entries: the
- * pages to move, one entry per block whose 'block / step' pages all sit on
- * one node, sorted by target (stable, so by address within a target).
- * With query_only the moves are only counted as planned.
+ * From the query statuses of 'count' addresses (vectors->status), each
+ * one page of 'step' bytes: counts placement and the pages that stay,
+ * and builds vectors->entries, the pages to move, sorted by target (and
+ * by address within a target). With query_only the moves are only
+ * counted as planned.
  */
-void engine_chunk_plan(struct engine_vectors *vectors, size_t count, const struct engine_segment *segment,
-		       uint64_t block, struct engine_targets *targets, bool query_only,
-		       struct engine_tally *tally);
+void engine_chunk_plan(struct engine_vectors *vectors, size_t count, uint64_t step,
+		       struct engine_targets *targets, bool query_only, struct engine_tally *tally);
+/* qsort order of move entries: by target, then address. */
+int engine_compare_entries(const void *left, const void *right);
 
 /* The state of one move: what the calls need besides the vectors. */
 struct engine_mover {
@@ -135,13 +140,23 @@ struct engine_mover {
  * or the whole-call error (negative errno). */
 int engine_query(pid_t pid, void **addresses, int *status, size_t count);
 
+/* Counts bytes of entry under outcome (and its node and target). */
+void engine_count(struct engine_tally *tally, enum numamig_outcome outcome,
+		  const struct engine_entry *entry, uint64_t bytes);
+
 /*
- * Moves vectors->entries, counting each in tally: statuses pre-filled,
- * calls repeated past a failing batch, pages the kernel left untouched
- * queried again, block heads followed by their other pages. Returns 0 or
- * the whole-call error that stopped it (negative errno).
+ * Moves entries, counting each in tally: statuses pre-filled, calls
+ * repeated past a failing batch, pages the kernel left untouched queried
+ * again. Uses the vectors' arrays; entries may be vectors->entries.
+ * Returns 0 or the whole-call error that stopped it (negative errno).
  */
-int engine_chunk_move(const struct engine_mover *mover, struct engine_vectors *vectors,
-		      struct engine_tally *tally);
+int engine_move_entries(const struct engine_mover *mover, struct engine_vectors *vectors,
+			struct engine_entry *entries, size_t count, struct engine_tally *tally);
+
+/* Queries, plans and (unless query_only) moves the pages of [start, end)
+ * of segment. Returns 0 or a whole-call error (negative errno). */
+int engine_chunk_walk(const struct engine_mover *mover, struct engine_vectors *vectors,
+		      const struct engine_segment *segment, uint64_t start, uint64_t end,
+		      struct engine_targets *targets, bool query_only, struct engine_tally *tally);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * Page vectors for one chunk: the addresses to query, and from their
- * statuses the entries to move, one per folio where a folio can be
- * recognised, sorted by target.
+ * Page vectors for one chunk: the addresses to query, the choice of a
+ * target for each page, and from the statuses the entries to move,
+ * sorted by target.
  */
 #include "config.h"
 
@@ -11,19 +11,18 @@
 
 #include "engine-internal.h"
 
-int engine_vectors_init(struct engine_vectors *vectors, size_t capacity, size_t block_pages)
+int engine_vectors_init(struct engine_vectors *vectors, size_t capacity)
 {
 	memset(vectors, 0, sizeof(*vectors));
 	vectors->capacity = capacity;
-	vectors->follower_capacity = block_pages;
 	vectors->addresses = calloc(capacity, sizeof(*vectors->addresses));
 	vectors->nodes = calloc(capacity, sizeof(*vectors->nodes));
 	vectors->status = calloc(capacity, sizeof(*vectors->status));
 	vectors->pending = calloc(capacity, sizeof(*vectors->pending));
 	vectors->entries = calloc(capacity, sizeof(*vectors->entries));
-	vectors->followers = calloc(block_pages ? block_pages : 1, sizeof(*vectors->followers));
+	vectors->later = calloc(capacity, sizeof(*vectors->later));
 	if (!vectors->addresses || !vectors->nodes || !vectors->status || !vectors->pending ||
-	    !vectors->entries || !vectors->followers) {
+	    !vectors->entries || !vectors->later) {
 		engine_vectors_release(vectors);
 		return -ENOMEM;
 	}
@@ -37,7 +36,7 @@ void engine_vectors_release(struct engine_vectors *vectors)
 	free(vectors->status);
 	free(vectors->pending);
 	free(vectors->entries);
-	free(vectors->followers);
+	free(vectors->later);
 	memset(vectors, 0, sizeof(*vectors));
 }
 
@@ -112,18 +111,32 @@ int engine_target_choose(struct engine_targets *targets, int node, uint64_t byte
 	return target;
 }
 
-/* Every page of the block starting at index sits on the same node. */
-static bool whole_block(const int *status, size_t index, size_t count, size_t block_pages)
+bool engine_target_moves(const struct engine_targets *targets, int node)
 {
-	if (block_pages < 2 || index + block_pages > count || status[index] < 0)
+	if (node < 0 || numamig_nodes_empty(&targets->to))
 		return false;
-	for (size_t page = index + 1; page < index + block_pages; page++)
-		if (status[page] != status[index])
-			return false;
-	return true;
+	if (!numamig_nodes_empty(&targets->from) && !numamig_nodes_has(&targets->from, node))
+		return false;
+	if (targets->mode == NUMAMIG_TARGET_MAP) {
+		int target = numamig_nodes_map_target(&targets->from, &targets->to, node);
+
+		return target >= 0 && target != node;
+	}
+	return !numamig_nodes_has(&targets->to, node);
 }
 
-static int compare_entries(const void *left, const void *right)
+void engine_target_unload(struct engine_targets *targets, int target, uint64_t bytes)
+{
+	if (targets->mode != NUMAMIG_TARGET_SPREAD || target < 0)
+		return;
+	if (targets->lock)
+		pthread_mutex_lock(targets->lock);
+	targets->load[target] -= bytes < targets->load[target] ? bytes : targets->load[target];
+	if (targets->lock)
+		pthread_mutex_unlock(targets->lock);
+}
+
+int engine_compare_entries(const void *left, const void *right)
 {
 	const struct engine_entry *a = left, *b = right;
 
@@ -132,58 +145,40 @@ static int compare_entries(const void *left, const void *right)
 	return a->address < b->address ? -1 : a->address > b->address;
 }
 
-void engine_chunk_plan(struct engine_vectors *vectors, size_t count, const struct engine_segment *segment,
-		       uint64_t block, struct engine_targets *targets, bool query_only,
-		       struct engine_tally *tally)
+void engine_chunk_plan(struct engine_vectors *vectors, size_t count, uint64_t step,
+		       struct engine_targets *targets, bool query_only, struct engine_tally *tally)
 {
-	size_t block_pages = segment->folio_blocks ? block / segment->step : 1;
-	size_t index = 0;
-
 	vectors->entry_count = 0;
-	while (index < count) {
-		uint64_t address = (uint64_t)(uintptr_t)vectors->addresses[index];
+	for (size_t index = 0; index < count; index++) {
 		int node = vectors->status[index];
-		/*
-		 * A THP moves whole from any of its addresses, and passing the
-		 * others too gives a spurious -EBUSY and breaks the batch. The
-		 * pagemap shows no THP bit without privilege, so an aligned block
-		 * whose pages all sit on one node is sent as its first address;
-		 * engine_chunk_move then checks the rest, which moves them too
-		 * when they were base pages after all.
-		 */
-		bool head = address % block == 0 && whole_block(vectors->status, index, count, block_pages);
-		size_t pages = head ? block_pages : 1;
-		uint64_t bytes = pages * segment->step;
 		enum numamig_outcome outcome;
 		int target;
 
-		index += pages;
 		if (node < 0) {
-			tally->bytes[engine_query_outcome(node)] += bytes;
+			tally->bytes[engine_query_outcome(node)] += step;
 			continue;
 		}
-		tally->before[node] += bytes;
-		target = engine_target_choose(targets, node, bytes, &outcome);
+		tally->before[node] += step;
+		target = engine_target_choose(targets, node, step, &outcome);
 		if (target < 0)
 			outcome = NUMAMIG_OUTCOME_NOT_SELECTED;	/* no 'to': a query of placement */
 		if (outcome != NUMAMIG_OUTCOME_MOVED) {
-			tally->bytes[outcome] += bytes;
+			tally->bytes[outcome] += step;
 			continue;
 		}
-		tally->planned[target] += bytes;
+		tally->planned[target] += step;
 		if (query_only) {
-			tally->bytes[NUMAMIG_OUTCOME_WOULD_MOVE] += bytes;
+			tally->bytes[NUMAMIG_OUTCOME_WOULD_MOVE] += step;
 			continue;
 		}
 		vectors->entries[vectors->entry_count++] = (struct engine_entry){
-			.address = address,
-			.bytes = bytes,
+			.address = (uint64_t)(uintptr_t)vectors->addresses[index],
+			.bytes = step,
 			.node = node,
 			.target = target,
-			.block_head = head,
 			.pending = true,
 		};
 	}
 	/* The kernel flushes a batch whenever the target changes. */
-	qsort(vectors->entries, vectors->entry_count, sizeof(*vectors->entries), compare_entries);
+	qsort(vectors->entries, vectors->entry_count, sizeof(*vectors->entries), engine_compare_entries);
 }

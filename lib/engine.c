@@ -1,9 +1,9 @@
 /*
  * numamig_pages_move: hands out chunks of the plan to one or more threads,
  * paces the moves to a rate, reports progress, and sums what each thread
- * saw. A second pass queries the pages again for the "after" placement:
- * the process keeps running, so the statuses of the move are not the truth
- * once it is over.
+ * saw. "After" is "before" with the moves the kernel reported: a second
+ * query of every page would double the time the tool takes (queries are
+ * most of it when THPs move), and numamaps gives a fresh look.
  */
 #include "config.h"
 
@@ -30,7 +30,6 @@ struct engine_run {
 	struct engine_mover mover;
 	uint64_t chunk;
 	size_t capacity;
-	bool after_pass;
 	pthread_mutex_t lock;
 	/* under lock: */
 	size_t segment;			/* the cursor: next chunk to hand out */
@@ -140,33 +139,12 @@ static void add_tally(struct engine_tally *total, const struct engine_tally *par
 		total->bytes[outcome] += part->bytes[outcome];
 	for (int node = 0; node < NUMAMIG_MAX_NODES; node++) {
 		total->before[node] += part->before[node];
-		total->after[node] += part->after[node];
+		total->moved_from[node] += part->moved_from[node];
+		total->moved_to[node] += part->moved_to[node];
 		total->planned[node] += part->planned[node];
 		total->no_memory[node] += part->no_memory[node];
 	}
 	total->calls += part->calls;
-}
-
-static int walk_chunk(struct engine_run *run, struct engine_vectors *vectors,
-		      const struct engine_segment *segment, uint64_t start, uint64_t end,
-		      struct engine_tally *tally)
-{
-	size_t count = engine_chunk_addresses(vectors, segment, start, end);
-	int rc = engine_query(run->mover.pid, vectors->addresses, vectors->status, count);
-
-	if (rc < 0)
-		return rc;
-	if (run->after_pass) {
-		for (size_t index = 0; index < count; index++)
-			if (vectors->status[index] >= 0 && vectors->status[index] < NUMAMIG_MAX_NODES)
-				tally->after[vectors->status[index]] += segment->step;
-		return 0;
-	}
-	engine_chunk_plan(vectors, count, segment, run->mover.block, &run->targets,
-			  run->request->query_only, tally);
-	if (run->request->query_only)
-		return 0;
-	return engine_chunk_move(&run->mover, vectors, tally);
 }
 
 static void *worker(void *data)
@@ -176,9 +154,7 @@ static void *worker(void *data)
 	struct engine_tally *tally = calloc(1, sizeof(*tally));
 	const struct engine_segment *segment;
 	uint64_t start, end;
-	int rc = tally ? engine_vectors_init(&vectors, run->capacity,
-					     run->mover.block / run->mover.base_page)
-		       : -ENOMEM;
+	int rc = tally ? engine_vectors_init(&vectors, run->capacity) : -ENOMEM;
 
 	if (rc < 0) {
 		free(tally);
@@ -188,13 +164,13 @@ static void *worker(void *data)
 	while (next_chunk(run, &segment, &start, &end)) {
 		uint64_t moved = tally->bytes[NUMAMIG_OUTCOME_MOVED];
 
-		rc = walk_chunk(run, &vectors, segment, start, end, tally);
+		rc = engine_chunk_walk(&run->mover, &vectors, segment, start, end, &run->targets,
+				       run->request->query_only, tally);
 		if (rc < 0) {
 			fail(run, rc);
 			break;
 		}
-		if (!run->after_pass)
-			report_progress(run, end - start, tally->bytes[NUMAMIG_OUTCOME_MOVED] - moved);
+		report_progress(run, end - start, tally->bytes[NUMAMIG_OUTCOME_MOVED] - moved);
 	}
 	pthread_mutex_lock(&run->lock);
 	add_tally(&run->total, tally);
@@ -209,8 +185,6 @@ static void run_pass(struct engine_run *run, unsigned int jobs)
 	pthread_t threads[MAX_JOBS];
 	unsigned int started = 0;
 
-	run->segment = 0;
-	run->address = 0;
 	while (jobs > 1 && started < jobs && started < MAX_JOBS &&
 	       pthread_create(&threads[started], NULL, worker, run) == 0)
 		started++;
@@ -267,8 +241,9 @@ static void fill_result(const struct engine_run *run, uint64_t base_page,
 	for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++)
 		result->pages[outcome] = result->bytes[outcome] / base_page;
 	memcpy(result->before, total->before, sizeof(result->before));
-	memcpy(result->after, run->request->query_only ? total->before : total->after,
-	       sizeof(result->after));
+	for (int node = 0; node < NUMAMIG_MAX_NODES; node++)
+		result->after[node] = total->before[node] - total->moved_from[node] +
+				      total->moved_to[node];
 	memcpy(result->planned, total->planned, sizeof(result->planned));
 	memcpy(result->no_memory, total->no_memory, sizeof(result->no_memory));
 	result->selected_bytes = run->plan.selected_bytes;
@@ -318,10 +293,6 @@ int numamig_pages_move(const struct numamig_page_request *request,
 		run->started = now_seconds();
 		run_pass(run, request->jobs);
 		result->elapsed_seconds = now_seconds() - run->started;
-		if (run->failure == 0 && !request->query_only) {
-			run->after_pass = true;
-			run_pass(run, request->jobs);
-		}
 		fill_result(run, base_page, result);
 		if (run->failure)
 			rc = call_error(request, run->failure, error);

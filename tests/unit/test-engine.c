@@ -33,6 +33,7 @@ struct fake_page {
 static struct fake_page pages[PAGES];
 static long room[8];		/* pages that still fit on a node; -1: any */
 static int move_calls;
+static int queried;		/* entries queried by the last run_chunk */
 static int fail_errno;		/* a whole-call error for the next calls */
 static int queued[PAGES];
 static int queued_count;
@@ -132,6 +133,7 @@ long move_pages(int pid, unsigned long count, void **addresses, const int *nodes
 		return -1;
 	}
 	if (!nodes) {
+		queried += (int)count;
 		for (index = 0; index < count; index++) {
 			int page = fake_index(addresses[index]);
 
@@ -196,19 +198,14 @@ static int run_chunk(int first, int count, struct engine_targets *targets, bool 
 {
 	struct engine_segment segment = { BASE + first * PAGE, BASE + (first + count) * PAGE, PAGE, true };
 	struct engine_vectors vectors;
-	size_t addresses;
 	int rc;
 
 	memset(tally, 0, sizeof(*tally));
-	if (engine_vectors_init(&vectors, 1024, BLOCK / PAGE) < 0)
+	queried = 0;
+	if (engine_vectors_init(&vectors, 1024) < 0)
 		return -ENOMEM;
-	addresses = engine_chunk_addresses(&vectors, &segment, segment.start, segment.end);
-	rc = engine_query(1, vectors.addresses, vectors.status, addresses);
-	if (rc == 0) {
-		engine_chunk_plan(&vectors, addresses, &segment, BLOCK, targets, query_only, tally);
-		if (!query_only)
-			rc = engine_chunk_move(&mover, &vectors, tally);
-	}
+	rc = engine_chunk_walk(&mover, &vectors, &segment, segment.start, segment.end, targets,
+			       query_only, tally);
 	engine_vectors_release(&vectors);
 	return rc;
 }
@@ -262,15 +259,16 @@ static void spreading(void)
 	bool sorted = true;
 
 	fake_reset(0);
-	engine_vectors_init(&vectors, 1024, BLOCK / PAGE);
+	engine_vectors_init(&vectors, 1024);
 	count = engine_chunk_addresses(&vectors, &segment, segment.start, segment.end);
 	engine_query(1, vectors.addresses, vectors.status, count);
 	memset(&tally, 0, sizeof(tally));
-	engine_chunk_plan(&vectors, count, &segment, BLOCK, &targets, false, &tally);
+	engine_chunk_plan(&vectors, count, PAGE, &targets, false, &tally);
 	for (size_t index = 1; index < vectors.entry_count; index++)
 		sorted = sorted && vectors.entries[index - 1].target <= vectors.entries[index].target;
 	ok(vectors.entry_count == 8 && sorted, "spread over 1,2: 8 entries sorted by target");
-	is_int(engine_chunk_move(&mover, &vectors, &tally), 0, "spread: no error");
+	is_int(engine_move_entries(&mover, &vectors, vectors.entries, vectors.entry_count, &tally), 0,
+	       "spread: no error");
 	ok(pages_on(0, 8, 1) == 4 && pages_on(0, 8, 2) == 4, "spread: 4 pages on each node");
 	is_int(move_calls, 1, "spread: one call for both targets");
 	engine_vectors_release(&vectors);
@@ -385,6 +383,8 @@ static void folios(void)
 	is_int(run_chunk(0, 512, &targets, false, &tally), 0, "THP: no error");
 	is_u64(pages_of(&tally, NUMAMIG_OUTCOME_MOVED), 512, "THP: 512 pages moved");
 	ok(pages_of(&tally, NUMAMIG_OUTCOME_BUSY) == 0 && move_calls == 1, "THP: one call, nothing busy");
+	is_int(queried, 3, "THP: its first and last page probed, the last queried again");
+	is_u64(tally.before[0], BLOCK, "THP: before counts the whole block on node 0");
 	is_int(pages_on(0, 512, 1), 512, "THP: on node 1");
 
 	/* 512 base pages that look like one: the rest follow in a second call */
@@ -393,6 +393,19 @@ static void folios(void)
 	run_chunk(0, 512, &targets, false, &tally);
 	ok(pages_of(&tally, NUMAMIG_OUTCOME_MOVED) == 512 && move_calls == 2,
 	   "512 base pages in a block: all moved, in two calls");
+	is_u64(tally.before[0], BLOCK, "512 base pages: before counts each once");
+	is_u64(tally.planned[1], BLOCK, "512 base pages: planned counts each once");
+
+	/* a block whose middle pages sit elsewhere: only the right ones move */
+	fake_reset(0);
+	for (int page = 100; page < 200; page++)
+		pages[page].node = 2;
+	targets = spread_to(1, -1);
+	numamig_nodes_add(&targets.from, 0);
+	run_chunk(0, 512, &targets, false, &tally);
+	ok(pages_of(&tally, NUMAMIG_OUTCOME_MOVED) == 412 &&
+	   pages_of(&tally, NUMAMIG_OUTCOME_NOT_SELECTED) == 100 && pages_on(100, 100, 2) == 100,
+	   "a block with 100 pages on node 2: --from 0 moves the other 412 only");
 
 	/* a THP that cannot move counts whole */
 	fake_reset(0);
@@ -455,7 +468,7 @@ static void plans(void)
 	ok(plan.count == 2 && plan.segments[1].start == BASE + BLOCK * 4 &&
 	   plan.segments[1].end == BASE + BLOCK * 5 && plan.segments[1].step == BLOCK &&
 	   !plan.segments[1].folio_blocks, "plan: a hugetlb range widened to its huge page, one step each");
-	engine_vectors_init(&vectors, 1024, BLOCK / PAGE);
+	engine_vectors_init(&vectors, 1024);
 	count = engine_chunk_addresses(&vectors, &plan.segments[1], plan.segments[1].start,
 				       plan.segments[1].end);
 	ok(count == 1 && (uintptr_t)vectors.addresses[0] == BASE + BLOCK * 4,
