@@ -137,12 +137,12 @@ _numamig_complete_argument() {
 	-p | --pid)
 		_numamig_complete_list "$current" $(_numamig_pids "$sysroot")
 		return ;;
-	--range)
+	-R | --range)
 		local mappings IFS=$'\n'
 		mappings=$(_numamig_mappings "$sysroot" "$(_numamig_option_value -p --pid)")
 		COMPREPLY=($(compgen -W "$mappings" -- "$current"))
 		return ;;
-	--to | --from | --node)
+	-t | --to | -f | --from | --node)
 		_numamig_complete_list "$current" all $(_numamig_nodes "$sysroot")
 		return ;;
 	--user)

@@ -22,8 +22,8 @@ setup() {
 		Usage: stand-in [OPTION...] PID FROM-NODES TO-NODES
 
 		  -p, --pid=PID              the process
-		      --range=RANGE          an address range or mapping
-		      --to=NODES             target nodes
+		  -R, --range=RANGE          an address range or mapping
+		  -t, --to=NODES             target nodes
 		      --name=REGEX           processes by command name
 		  -j, --jobs[=N]             threads
 		      --save=FILE            write a snapshot
@@ -74,7 +74,7 @@ lines() {
 
 @test "options come from --help, with the arguments they take" {
 	run _numamig_help_options "$bin/movepages"
-	assert_output "$(printf '%s\n' '-p PID' '--pid PID' '--range RANGE' '--to NODES' \
+	assert_output "$(printf '%s\n' '-p PID' '--pid PID' '-R RANGE' '--range RANGE' '-t NODES' '--to NODES' \
 		'--name REGEX' -j --jobs '--save FILE' -b --bytes -J --json '-o LIST' \
 		'--output LIST' '--sysroot DIR' '-?' --help -V --version)"
 }
@@ -86,7 +86,7 @@ lines() {
 	assert_line --help
 	assert_line -o
 	assert_line --sysroot
-	assert_equal "${#lines[@]}" 19
+	assert_equal "${#lines[@]}" 21
 }
 
 @test "the real programs complete exactly the options of their --help" {
@@ -138,6 +138,8 @@ lines() {
 	assert_output "$(lines 0,all 0,0 0,1 0,2 0,3)"
 	run complete_words "$bin/movepages" --sysroot "$four_nodes" --to = 3
 	assert_output 3
+	run complete_words "$bin/movepages" --sysroot "$four_nodes" -t 2
+	assert_output 2
 }
 
 @test "migratepages completes a PID, then the source and target nodes" {
@@ -178,6 +180,8 @@ lines() {
 	assert_output '[stack]'
 	run complete_words "$bin/movepages" --pid = "$$" --range an
 	assert_output anon
+	run complete_words "$bin/movepages" -p "$$" -R '[he'
+	assert_output '[heap]'
 	executable=$(readlink -f "/proc/$$/exe")
 	run complete_words "$bin/movepages" -p "$$" --to 1 --range "${executable##*/}"
 	assert_line "${executable##*/}"
