@@ -29,6 +29,20 @@ numastat_private_mib() {
 	[ "$(numastat_private_mib $WORKLOAD_PID 2)" -eq 0 ]
 }
 
+@test "numamaps shows the workload's mapping and summary on node 1" {
+	command -v numamaps >/dev/null || skip "numamaps is not built"
+	workload_start --size 64M --node 1
+	run numamaps -J -b $WORKLOAD_PID
+	assert_success
+	local start=${WORKLOAD_ADDRESS#0x}
+	assert_equal "$(jq -c --arg start "$start" '.mappings[] | select(.address | startswith($start + "-")) | [.n0, .n1, .n2, .n3, .total, .type]' <<<"$output")" \
+		"[0,67108864,0,0,67108864,\"anon\"]"
+	run numamaps -s -J -b $WORKLOAD_PID
+	assert_success
+	[ "$(jq '.summary[] | select(.type == "anon") | .n1' <<<"$output")" -ge 67108864 ]
+	assert_equal "$(jq '.summary[] | select(.type == "anon") | .n2' <<<"$output")" 0
+}
+
 @test "numactl's migratepages moves 4 KiB pages from node 1 to node 2 intact" {
 	workload_start --size 64M --node 1
 	run $NUMACTL_MIGRATEPAGES $WORKLOAD_PID 1 2

@@ -66,3 +66,10 @@ mem_total_kib() {
 	*) fail "NUMAMIG_VM_USER is '$NUMAMIG_VM_USER'" ;;
 	esac
 }
+
+@test "numamaps shows a column for each of the four nodes" {
+	command -v numamaps >/dev/null || skip "numamaps is not built"
+	run numamaps -s -J -b $$
+	assert_success
+	assert_equal "$(jq -c '.summary[0] | [keys[] | select(test("^n[0-9]+$"))]' <<<"$output")" '["n0","n1","n2","n3"]'
+}
