@@ -55,6 +55,23 @@ static void planned_placement(const struct numamig_placement *before,
 					  plan->arriving[node];
 }
 
+/* A process that exits mid-move makes the kernel answer ESRCH, or EINVAL
+ * (a zombie has no memory): the pidfd tells which it was. */
+static int explain_failure(const struct numamig_process *process,
+			   const struct process_move *move, int status,
+			   const struct numamig_error *error)
+{
+	if (status == 0)
+		return 0;
+	if (status == -ESRCH || numamig_process_check_alive(process) < 0) {
+		message_warn("process %d (%s) exited during the move", (int)move->pid,
+			     move->command);
+		return -ESRCH;
+	}
+	message_warn_library(error, status, "cannot move process %d", (int)move->pid);
+	return status;
+}
+
 static int move_by_page_engine(const struct migratepages_control *control,
 			       const struct numamig_process *process,
 			       const struct numamig_memory_map *map, struct process_move *move)
@@ -80,12 +97,7 @@ static int move_by_page_engine(const struct migratepages_control *control,
 	move->by_page_engine = true;
 	status = numamig_pages_move(&request, &move->pages, &error);
 	progress_free(progress);
-	if (status == -ESRCH)
-		message_warn("process %d (%s) exited during the move", (int)move->pid,
-			     move->command);
-	else if (status < 0)
-		message_warn_library(&error, status, "cannot move process %d", (int)move->pid);
-	return status;
+	return explain_failure(process, move, status, &error);
 }
 
 static int move_by_kernel(const struct numamig_process *process, struct process_move *move,
@@ -95,9 +107,7 @@ static int move_by_kernel(const struct numamig_process *process, struct process_
 	int status = numamig_migrate_process(process, &control->from, &control->to,
 					     &move->kernel_failures, &error);
 
-	if (status < 0)
-		message_warn_library(&error, status, "cannot move process %d", (int)move->pid);
-	return status;
+	return explain_failure(process, move, status, &error);
 }
 
 /*
@@ -182,6 +192,10 @@ int move_process(const struct migratepages_control *control, struct numamig_proc
 					  &move->result);
 		if (move->by_page_engine)
 			take_page_outcomes(move);
+		/* the engine's own clock stops before it queries the pages
+		 * again for its "after": that is checking, not moving */
+		if (move->by_page_engine)
+			move->elapsed_seconds = move->pages.elapsed_seconds;
 	}
 	numamig_memory_map_free(before);
 	numamig_memory_map_free(after);
