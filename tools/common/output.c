@@ -45,6 +45,7 @@ static int json_type(enum output_type type)
 	switch (type) {
 	case OUTPUT_NUMBER:
 	case OUTPUT_SIZE:
+	case OUTPUT_DELTA:
 		return SCOLS_JSON_NUMBER;
 	case OUTPUT_BOOLEAN:
 		return SCOLS_JSON_BOOLEAN;
@@ -228,6 +229,7 @@ static void set_value(struct libscols_line *row, int column, int node, uint64_t 
 		return;
 	switch (output->columns[column].type) {
 	case OUTPUT_SIZE:
+	case OUTPUT_DELTA:
 		if (output->human) {
 			output_human_size(value, text, sizeof(text));
 			break;
@@ -252,6 +254,32 @@ void output_set_number(struct libscols_line *row, int column, uint64_t value)
 void output_set_node(struct libscols_line *row, int column, int node, uint64_t value)
 {
 	set_value(row, column, node, value);
+}
+
+/* A sign before any change, so growth and shrinkage read apart in tables. */
+static void set_signed(struct libscols_line *row, int column, int node, int64_t value)
+{
+	const struct output *output = scols_line_get_userdata(row);
+	uint64_t magnitude = value < 0 ? -(uint64_t)value : (uint64_t)value;
+	const char *sign = value < 0 ? "-" : value > 0 && output->human ? "+" : "";
+	char number[32], text[40];
+
+	if (output->human)
+		output_human_size(magnitude, number, sizeof(number));
+	else
+		snprintf(number, sizeof(number), "%" PRIu64, magnitude);
+	snprintf(text, sizeof(text), "%s%s", sign, number);
+	set_cell(row, column, node, text);
+}
+
+void output_set_delta(struct libscols_line *row, int column, int64_t value)
+{
+	set_signed(row, column, -1, value);
+}
+
+void output_set_node_delta(struct libscols_line *row, int column, int node, int64_t value)
+{
+	set_signed(row, column, node, value);
 }
 
 int output_print(struct output *output)

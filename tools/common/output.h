@@ -37,6 +37,8 @@ enum output_type {
 	OUTPUT_NUMBER,		/* decimal; JSON number */
 	OUTPUT_SIZE,		/* bytes: "1.5M" unless -b or -J; JSON number of bytes */
 	OUTPUT_BOOLEAN,		/* "yes"/"no" in tables; JSON true/false */
+	OUTPUT_DELTA,		/* a change in bytes: "+1.5M", "-4K", "0" unless -b or -J;
+				 * JSON number of bytes */
 };
 
 struct output_column {
@@ -82,6 +84,10 @@ void output_set_string(struct libscols_line *row, int column, const char *text);
 void output_set_number(struct libscols_line *row, int column, uint64_t value);
 /* The cell of one node in a node_prefix column group. */
 void output_set_node(struct libscols_line *row, int column, int node, uint64_t value);
+
+/* For OUTPUT_DELTA columns: a change, which may be negative. */
+void output_set_delta(struct libscols_line *row, int column, int64_t value);
+void output_set_node_delta(struct libscols_line *row, int column, int node, int64_t value);
 
 /* Prints the table to stdout. Returns 0, or -errno after printing
  * "NAME: write error: ...". */

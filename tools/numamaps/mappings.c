@@ -65,7 +65,7 @@ char *mappings_columns_help(void)
 	return output_columns_help(&table);
 }
 
-static const char *mapping_name(const struct numamig_mapping *mapping)
+const char *numamaps_mapping_name(const struct numamig_mapping *mapping)
 {
 	switch (mapping->type) {
 	case NUMAMIG_MAPPING_HEAP:
@@ -109,7 +109,7 @@ static void add_row(struct output *output, const struct numamaps_control *contro
 	output_set_number(row, COLUMN_MAPMAX, mapping->mapmax);
 	if (mapping->page_size)
 		output_set_number(row, COLUMN_PAGESIZE, mapping->page_size);
-	output_set_string(row, COLUMN_MAPPING, mapping_name(mapping));
+	output_set_string(row, COLUMN_MAPPING, numamaps_mapping_name(mapping));
 }
 
 int mappings_print(const struct numamaps_control *control)

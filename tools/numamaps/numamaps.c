@@ -12,6 +12,9 @@
  * Node columns: every node with memory, and any other node that holds
  * pages of the processes shown.
  *
+ * Other modes, each in its own file: -A (all_processes.c), --save
+ * (save.c), --diff (diff.c), --interval (watch.c), --bars (bars.c).
+ *
  * Errors: a PID that cannot be read (no such process, a kernel thread,
  * permission denied) is reported on stderr and skipped, the others are
  * shown, and the exit status is 1, as kill(1) and ps(1) do with several
@@ -23,6 +26,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +35,27 @@
 #include "numamaps.h"
 #include "options.h"
 
+enum {
+	OPTION_NODE = 0x200,
+	OPTION_SAVE,
+	OPTION_DIFF,
+	OPTION_INTERVAL,
+	OPTION_COUNT,
+	OPTION_BARS,
+};
+
 static const struct argp_option options[] = {
 	{ "summary", 's', NULL, 0, "a row per process and kind of memory, like numastat -p", 0 },
+	{ "all-processes", 'A', NULL, 0, "a row per process, the largest first (no PID)", 0 },
+	{ "node", OPTION_NODE, "N", 0, "with -A: rank by memory on node N", 0 },
+	{ "save", OPTION_SAVE, "FILE", 0, "save a snapshot of the PIDs' mappings in FILE (JSON)",
+	  0 },
+	{ "diff", OPTION_DIFF, NULL, 0,
+	  "compare A and B (two arguments: snapshot files or PIDs) by mapping and node", 0 },
+	{ "interval", OPTION_INTERVAL, "SECONDS", 0,
+	  "sample every SECONDS, showing the change on each node", 0 },
+	{ "count", OPTION_COUNT, "N", 0, "with --interval: stop after N samples", 0 },
+	{ "bars", OPTION_BARS, NULL, 0, "draw a bar per node (on a terminal)", 0 },
 	{ 0 }
 };
 
@@ -63,6 +86,52 @@ static void add_pids(struct numamaps_control *control, char *argument, struct ar
 	}
 }
 
+static void parse_interval(struct numamaps_control *control, const char *argument,
+			   struct argp_state *state)
+{
+	char *end;
+
+	errno = 0;
+	control->interval = strtod(argument, &end);
+	/* Past a year the sleep is no watch; so is a NaN or an infinity. */
+	if (end == argument || *end || errno || !isfinite(control->interval) ||
+	    control->interval <= 0 || control->interval > 366 * 86400.0)
+		argp_failure(state, NUMAMIG_EXIT_FAILURE, 0, "invalid interval '%s'", argument);
+}
+
+static void parse_count(struct numamaps_control *control, const char *argument,
+			struct argp_state *state)
+{
+	char *end;
+
+	errno = 0;
+	control->count = strtoul(argument, &end, 10);
+	if (argument[0] < '0' || argument[0] > '9' || *end || errno || control->count == 0)
+		argp_failure(state, NUMAMIG_EXIT_FAILURE, 0, "invalid count '%s'", argument);
+}
+
+/* One mode at a time, each with the arguments it takes. */
+static void check_modes(const struct numamaps_control *control, struct argp_state *state)
+{
+	int modes = control->summary + control->all_processes + control->diff +
+		    (control->save_path != NULL) + (control->interval > 0) + control->bars;
+
+	if (modes > 1)
+		argp_error(state, "-s, -A, --diff, --save, --interval and --bars do not combine");
+	if (control->rank_node && !control->all_processes)
+		argp_error(state, "--node goes with -A");
+	if (control->count && control->interval <= 0)
+		argp_error(state, "--count goes with --interval");
+	if (control->bars && control->common.json)
+		argp_error(state, "--bars draws on a terminal: it has no JSON form (use -s -J)");
+	if (control->all_processes && control->pid_count)
+		argp_error(state, "-A takes no PID");
+	else if (control->diff && control->diff_side_count != 2)
+		argp_error(state, "--diff takes two snapshots or PIDs");
+	else if (!control->all_processes && !control->diff && control->pid_count == 0)
+		argp_error(state, "no PID given");
+}
+
 static error_t parse_option(int key, char *argument, struct argp_state *state)
 {
 	struct numamaps_control *control = state->input;
@@ -74,12 +143,38 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 	case 's':
 		control->summary = true;
 		break;
+	case 'A':
+		control->all_processes = true;
+		break;
+	case OPTION_NODE:
+		control->rank_node = argument;
+		break;
+	case OPTION_SAVE:
+		control->save_path = argument;
+		break;
+	case OPTION_DIFF:
+		control->diff = true;
+		break;
+	case OPTION_INTERVAL:
+		parse_interval(control, argument, state);
+		break;
+	case OPTION_COUNT:
+		parse_count(control, argument, state);
+		break;
+	case OPTION_BARS:
+		control->bars = true;
+		break;
 	case ARGP_KEY_ARG:
-		add_pids(control, argument, state);
+		/* Options come first (argp permutes), so --diff is known here. */
+		if (!control->diff)
+			add_pids(control, argument, state);
+		else if (control->diff_side_count < 2)
+			control->diff_sides[control->diff_side_count++] = argument;
+		else
+			argp_error(state, "--diff takes two snapshots or PIDs");
 		break;
 	case ARGP_KEY_END:
-		if (control->pid_count == 0)
-			argp_error(state, "no PID given");
+		check_modes(control, state);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -89,34 +184,46 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 
 static char *help_filter(int key, const char *text, void *input)
 {
-	char *mappings, *summary, *joined = NULL;
+	char *mappings, *summary, *all, *diff, *watch, *joined = NULL;
 
 	if (key != ARGP_KEY_HELP_EXTRA)
 		return (char *)text;
 	mappings = mappings_columns_help();
 	summary = summary_columns_help();
-	if (mappings && summary &&
-	    asprintf(&joined, "%s\nWith -s, --summary:\n%s", mappings, summary) < 0)
+	all = all_processes_columns_help();
+	diff = diff_columns_help();
+	watch = watch_columns_help();
+	if (mappings && summary && all && diff && watch &&
+	    asprintf(&joined,
+		     "%s\nWith -s, --summary:\n%s\nWith -A, --all-processes:\n%s"
+		     "\nWith --diff:\n%s\nWith --interval:\n%s",
+		     mappings, summary, all, diff, watch) < 0)
 		joined = NULL;
 	free(mappings);
 	free(summary);
+	free(all);
+	free(diff);
+	free(watch);
 	return joined;
 }
 
 static const struct argp argp = {
-	options, parse_option, "PID...",
+	options, parse_option, "PID...\n-A [--node N]\n--diff A B",
 	"Show where the memory of processes lives across NUMA nodes: a row per "
 	"mapping, or with -s a row per process and kind of memory."
 	"\v"
 	"Sizes are in powers of 1024 (K, M, G) unless -b is given; JSON output "
-	"gives them in bytes. Exit status: 0 when every PID was shown, 1 when "
-	"any could not be.",
+	"gives them in bytes. --diff compares snapshot files (--save) and live "
+	"PIDs (all digits: write ./123 for a file named 123); mappings are "
+	"matched by address overlap, so one split or merged in between is "
+	"compared as a whole. --interval prints a JSON document per sample "
+	"with -J; Ctrl-C ends it. Exit status: 0 when every PID was shown, 1 "
+	"when any could not be.",
 	children, help_filter, NULL
 };
 
-/* Reads one process; prints why not and returns a negative errno if it cannot. */
-static int read_process(const struct numamaps_control *control, pid_t pid,
-			struct numamaps_process *read)
+int numamaps_read_process(const struct numamaps_control *control, pid_t pid,
+			  struct numamaps_process *read)
 {
 	struct numamig_error error = { 0 };
 	int status;
@@ -197,6 +304,11 @@ int main(int argc, char **argv)
 
 	program_init("numamaps", argv);
 	argp_parse(&argp, argc, argv, 0, NULL, &control);
+	if (control.all_processes || control.diff) {
+		exit_status = control.all_processes ? all_processes_run(&control) : diff_run(&control);
+		free_control(&control);
+		return exit_status;
+	}
 
 	status = numamig_topology_load(control.common.sysroot, &topology, &error);
 	if (status < 0) {
@@ -209,20 +321,29 @@ int main(int argc, char **argv)
 		message_fail(NUMAMIG_EXIT_FAILURE, "cannot read %zu processes: %s",
 			     control.pid_count, error_string(ENOMEM));
 	for (index = 0; index < control.pid_count; index++) {
-		if (read_process(&control, control.pids[index],
+		if (numamaps_read_process(&control, control.pids[index],
 				 &control.processes[control.process_count]) < 0)
 			exit_status = NUMAMIG_EXIT_FAILURE;
 		else
 			control.process_count++;
 	}
 	choose_nodes(&control, topology);
-	numamig_topology_free(topology);
 
 	/* Nothing is printed when no PID could be read. */
 	if (control.summary)
 		status = summary_print(&control);
-	else
+	else if (control.save_path || control.interval > 0 || control.bars) {
+		if (control.process_count == 0)
+			status = 0;
+		else if (control.save_path)
+			status = snapshot_save(&control, topology);
+		else if (control.bars)
+			status = bars_print(&control);
+		else
+			status = watch_run(&control) == NUMAMIG_EXIT_SUCCESS ? 0 : -1;
+	} else
 		status = mappings_print(&control);
+	numamig_topology_free(topology);
 	if (status < 0)
 		exit_status = NUMAMIG_EXIT_FAILURE;
 	free_control(&control);
