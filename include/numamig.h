@@ -79,7 +79,10 @@ int numamig_nodes_parse_kernel_list(const char *text, struct numamig_nodes *node
 
 struct numamig_topology;
 
-/* Reads sys/devices/system/node under sysroot. */
+/* Reads sys/devices/system/node under sysroot. Without that directory (a
+ * kernel built without NUMA) the machine is one node 0 holding
+ * proc/meminfo's memory and sys/devices/system/cpu/online's CPUs, at
+ * distance 10 from itself. */
 int numamig_topology_load(const char *sysroot, struct numamig_topology **topology,
 			  struct numamig_error *error);
 void numamig_topology_free(struct numamig_topology *topology);
@@ -378,11 +381,13 @@ int numamig_process_pidfd(const struct numamig_process *process);
 int numamig_process_check_alive(const struct numamig_process *process);
 
 /* Which processes to act on; unset (NULL) criteria match everything, set
- * ones must all match. */
+ * ones must all match. Kernel threads and the caller itself are not left
+ * out: callers skip what they cannot act on. */
 struct numamig_selection {
 	const char *name_pattern;	/* extended regex on the command name, like pgrep */
-	const char *user;		/* user name or numeric uid */
-	const char *cgroup;		/* a cgroup v2 directory: its cgroup.procs */
+	const char *user;		/* user name or numeric uid: the real uid, like pgrep -U */
+	const char *cgroup;		/* a cgroup v2 directory (absolute, or relative to the
+					 * cgroup2 mount): its processes and its children's */
 };
 
 /* The PIDs matching, ascending; the caller frees *pids. */

@@ -291,6 +291,8 @@ static int parse_line(struct line *line, struct numamig_mapping *mapping)
 		return line_error(line, "bad address", word, length);
 	if (!next_word(line, &word, &length))
 		return numamig_error_set(line->error, -EINVAL, "line %u: no policy", line->number);
+	if (is_field(word, length))
+		return line_error(line, "no policy before", word, length);
 	policy = word;
 	policy_end = word + length;
 	while (next_word(line, &word, &length)) {

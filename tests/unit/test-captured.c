@@ -213,6 +213,139 @@ static void check_capture_workload(const char *kernel, const struct numamig_memo
 	}
 }
 
+/*
+ * What tests/vm/fixture-maker set up in the 4-node guests (captured/README.md),
+ * the same on every kernel: a mapping found by its policy or path, its
+ * type, its pages, and the nodes they must lie on ("spread": every one of
+ * them holds some).
+ */
+struct expectation {
+	const char *files;	/* the captures it applies to: " NAME NAME " */
+	const char *policy;
+	const char *path;
+	enum numamig_mapping_type type;
+	uint64_t pages;
+	const char *within;
+	bool spread;
+};
+
+static const struct expectation guest_expectations[] = {
+	{ " shared-anonymous all ", NULL, "/dev/zero (deleted)",
+	  NUMAMIG_MAPPING_SHMEM, 256, NULL, false },
+	{ " memfd-shm all ", NULL, "/dev/shm/numamig-fixture",
+	  NUMAMIG_MAPPING_SHMEM, 256, NULL, false },
+	{ " memfd-shm all ", NULL, "/memfd:numamig fixture (deleted)",
+	  NUMAMIG_MAPPING_SHMEM, 256, NULL, false },
+	{ " deleted all ", NULL, "/tmp/numamig-fixture-deleted (deleted)",
+	  NUMAMIG_MAPPING_FILE, 256, NULL, false },
+	{ " odd-path all ", NULL, "/tmp/numamig fixture/a=b c.dat",
+	  NUMAMIG_MAPPING_FILE, 256, NULL, false },
+	{ " policies all ", "bind:1", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "1", true },
+	{ " policies all ", "prefer:1", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "1", true },
+	{ " policies all ", "interleave:0-2", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "0-2", true },
+	{ " policies all ", "local", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, NULL, false },
+	{ " policies all ", "bind:2", NULL,
+	  NUMAMIG_MAPPING_ANON, 0, NULL, false },
+	{ " policy-flags all ", "bind=static:0-1", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "0-1", false },
+	{ " policy-flags all ", "interleave=relative:0-1", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "0-1", true },
+	{ " policy-flags all ", "prefer=static:2", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "2", true },
+	{ " policy-flags all ", "interleave=static:0,2", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "0,2", true },
+	{ " prefer-many all ", "prefer (many):1-2", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "1-2", false },
+	{ " weighted-interleave ", "weighted interleave:0-2", NULL,
+	  NUMAMIG_MAPPING_ANON, 256, "0-2", true },
+};
+
+static bool applies(const char *files, const char *name)
+{
+	char word[128];
+
+	snprintf(word, sizeof(word), " %s ", name);
+	return strstr(files, word) != NULL;
+}
+
+static const char *nodes_of(const struct numamig_mapping *mapping)
+{
+	static char text[128];
+	struct numamig_nodes nodes;
+
+	numamig_nodes_clear(&nodes);
+	for (size_t i = 0; i < mapping->node_count; i++)
+		if (mapping->nodes[i].pages)
+			numamig_nodes_add(&nodes, mapping->nodes[i].node);
+	numamig_nodes_format(&nodes, text, sizeof(text));
+	return text;
+}
+
+static bool lies_within(const struct numamig_mapping *mapping, const char *within, bool spread)
+{
+	struct numamig_nodes wanted, found;
+
+	numamig_nodes_parse_kernel_list(within, &wanted);
+	numamig_nodes_parse_kernel_list(nodes_of(mapping), &found);
+	numamig_nodes_minus(&found, &found, &wanted);
+	if (!numamig_nodes_empty(&found))
+		return false;
+	numamig_nodes_parse_kernel_list(nodes_of(mapping), &found);
+	return !spread || numamig_nodes_equal(&found, &wanted);
+}
+
+static void check_guest_capture(const char *kernel, const char *name,
+				const struct numamig_memory_map *map)
+{
+	size_t hugetlb_shared = 0, hugetlb_private = 0, thp = 0, copied = 0;
+
+	for (size_t i = 0; i < sizeof(guest_expectations) / sizeof(guest_expectations[0]); i++) {
+		const struct expectation *expected = &guest_expectations[i];
+		const struct numamig_mapping *mapping;
+
+		if (!applies(expected->files, name))
+			continue;
+		mapping = expected->policy ? find_policy(map, expected->policy)
+					   : find_path(map, expected->path);
+		if (!ok(mapping && mapping->type == expected->type &&
+			page_count(mapping) == expected->pages &&
+			(!expected->within || lies_within(mapping, expected->within, expected->spread)),
+			"%s/%s: '%s' is %s, %" PRIu64 " pages%s%s", kernel, name,
+			expected->policy ? expected->policy : expected->path,
+			numamig_mapping_type_name(expected->type), expected->pages,
+			expected->within ? " on " : "", expected->within ? expected->within : ""))
+			if (mapping)
+				diag("found %s, %" PRIu64 " pages on nodes %s",
+				     numamig_mapping_type_name(mapping->type), page_count(mapping),
+				     nodes_of(mapping));
+	}
+	for (size_t i = 0; i < map->count; i++) {
+		const struct numamig_mapping *mapping = &map->mappings[i];
+
+		if (mapping->type == NUMAMIG_MAPPING_HUGETLB && mapping->page_size == 2048 * 1024 &&
+		    page_count(mapping) == 1) {
+			hugetlb_shared += mapping->permissions[3] == 's';
+			hugetlb_private += mapping->permissions[3] == 'p';
+		}
+		thp += mapping->type == NUMAMIG_MAPPING_ANON && page_count(mapping) == 1024 &&
+		       mapping->anon == 1024 && mapping->page_size == 4096;
+		copied += mapping->type == NUMAMIG_MAPPING_ANON && mapping->mapmax == 2 &&
+			  page_count(mapping) >= 256;
+	}
+	if (applies(" hugetlb all ", name))
+		ok(hugetlb_shared == 1 && hugetlb_private == 1,
+		   "%s/%s: a shared and a private 2 MiB hugetlb page", kernel, name);
+	if (applies(" thp all ", name))
+		ok(thp == 1, "%s/%s: two THPs counted as 1024 pages of 4 KiB", kernel, name);
+	if (applies(" cow ", name))
+		ok(copied == 1, "%s/%s: 1 MiB shared copy-on-write after fork: mapmax=2", kernel,
+		   name);
+}
+
 static bool has_suffix(const char *name, const char *suffix)
 {
 	size_t length = strlen(name), suffix_length = strlen(suffix);
@@ -251,7 +384,9 @@ static void check_kernel(const char *kernel)
 			check_invariants(kernel, names[i], map);
 			if (strcmp(names[i], "workload") == 0 && strcmp(kernel, "6.18") == 0)
 				check_capture_workload(kernel, map);
-			if (strcmp(names[i], "kthreadd") == 0)
+			else
+				check_guest_capture(kernel, names[i], map);
+			if (strcmp(names[i], "kthreadd") == 0 || strcmp(names[i], "kthread") == 0)
 				is_int((int)map->count, 0, "%s/kthreadd: a kernel thread has no mapping",
 				       kernel);
 		}
