@@ -416,7 +416,8 @@ int numamig_migrate_check(const struct numamig_topology *topology,
  * of folios the kernel tried and could not move (a THP counts 1); pages it
  * skipped because other processes map them are not counted: compare the
  * placements before and after (numamig_migration_compare). -ESRCH when the
- * process is gone.
+ * process is gone. When no node of 'from' has a target ("0" to "0") the
+ * kernel is not called, and nothing is checked.
  */
 int numamig_migrate_process(const struct numamig_process *process,
 			    const struct numamig_nodes *from, const struct numamig_nodes *to,

@@ -130,6 +130,15 @@ static int explain_failure(const struct numamig_process *process, const struct n
 	}
 }
 
+/* Whether some node of 'from' sends its pages elsewhere ("0 0" does not). */
+static bool anything_to_move(const struct numamig_nodes *from, const struct numamig_nodes *to)
+{
+	for (int node = numamig_nodes_next(from, -1); node >= 0; node = numamig_nodes_next(from, node))
+		if (numamig_nodes_map_target(from, to, node) >= 0)
+			return true;
+	return false;
+}
+
 int numamig_migrate_process(const struct numamig_process *process,
 			    const struct numamig_nodes *from, const struct numamig_nodes *to,
 			    long *failed, struct numamig_error *error)
@@ -139,6 +148,8 @@ int numamig_migrate_process(const struct numamig_process *process,
 	long result;
 
 	*failed = 0;
+	if (!anything_to_move(from, to))
+		return 0;
 	/* migrate_pages(2) takes a PID, not a pidfd: make sure the PID still
 	 * names the pinned process right before handing it over. */
 	if (numamig_process_check_alive(process) < 0)
