@@ -299,7 +299,7 @@ struct numamig_page_request {
 	enum numamig_target_mode mode;
 	bool move_shared;		/* MPOL_MF_MOVE_ALL: needs CAP_SYS_NICE */
 	bool query_only;		/* placement and plan, nothing moved */
-	uint64_t chunk_bytes;		/* address space per move_pages call; 0: 4 MiB */
+	uint64_t chunk_bytes;		/* address space per move_pages call; 0: 64 MiB */
 	unsigned int jobs;		/* threads; 0 or 1: the calling thread */
 	uint64_t rate_bytes;		/* bytes moved per second at most; 0: unbounded */
 	/* Called after each chunk, from one thread at a time. */

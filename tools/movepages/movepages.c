@@ -37,7 +37,7 @@ static const struct argp_option options[] = {
 	{ "all", OPTION_ALL, NULL, 0, "move shared pages too (needs CAP_SYS_NICE)", 0 },
 	{ "jobs", 'j', "N", 0, "move from N threads, on disjoint chunks", 0 },
 	{ "rate", OPTION_RATE, "BYTES/s", 0, "move at most this much per second (K, M, G suffixes)", 0 },
-	{ "chunk", OPTION_CHUNK, "SIZE", 0, "address space per move_pages call (default 4M)", 0 },
+	{ "chunk", OPTION_CHUNK, "SIZE", 0, "address space per move_pages call (default 64M)", 0 },
 	{ 0 }
 };
 
