@@ -102,6 +102,14 @@ static inline int tap_done(void)
 	return tap_failures ? 1 : 0;
 }
 
+/* Whether a file name ends with suffix (".numa_maps"). */
+static inline bool has_suffix(const char *name, const char *suffix)
+{
+	size_t length = strlen(name), suffix_length = strlen(suffix);
+
+	return length > suffix_length && strcmp(name + length - suffix_length, suffix) == 0;
+}
+
 /* A fixture's path: TOP_SRCDIR is set by tests/unit/Makemodule.am. */
 static inline const char *fixture(const char *relative)
 {

@@ -12,13 +12,6 @@
 #include "numamig.h"
 #include "tap.h"
 
-static bool has_suffix(const char *name, const char *suffix)
-{
-	size_t length = strlen(name), suffix_length = strlen(suffix);
-
-	return length > suffix_length && strcmp(name + length - suffix_length, suffix) == 0;
-}
-
 /* Both parsers on text; the maps join needs a parsed numa_maps first. */
 static int parse_both(const char *numa_maps, size_t numa_maps_length, const char *maps,
 		      size_t maps_length)

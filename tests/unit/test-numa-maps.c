@@ -209,13 +209,6 @@ out:
 	numamig_memory_map_free(map);
 }
 
-static bool has_suffix(const char *name, const char *suffix)
-{
-	size_t length = strlen(name), suffix_length = strlen(suffix);
-
-	return length > suffix_length && strcmp(name + length - suffix_length, suffix) == 0;
-}
-
 /* Every bad/NAME.numa_maps must fail with the message in bad/NAME.expected. */
 static void test_bad_files(void)
 {
