@@ -20,6 +20,8 @@ static const struct argp_option options[] = {
 	{ "sysroot", OPTION_SYSROOT, "DIR", 0, "read proc/ and sys/ under DIR instead of /", 0 },
 	{ "quiet", 'q', NULL, 0, "print errors only", 0 },
 	{ "verbose", 'v', NULL, 0, "say more about what is done (repeat for more)", 0 },
+	/* The contract's -h; argp itself only knows -? and --help. */
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },
 	{ 0 }
 };
 
@@ -62,6 +64,9 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 			common->verbosity = 0;
 		common->verbosity++;
 		message_set_verbosity(common->verbosity);
+		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

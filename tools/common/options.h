@@ -1,6 +1,7 @@
 /*
  * The option group every tool shares (DESIGN.md, "The command-line
- * contract"): -J -r -n -o -b --sysroot -q -v. -h and -V come from argp.
+ * contract"): -J -r -n -o -b --sysroot -q -v, and -h (hidden: argp lists
+ * its own -?, --help). -V comes from argp.
  *
  * Use it as an argp child; the tool's parser hands it the struct to fill:
  *
