@@ -158,12 +158,15 @@ END
 	assert_output $'  20K\n  40K'
 }
 
-@test "--help lists the columns of both tables, --version names the package" {
+@test "--help (and -h) lists the columns of both tables, --version names the package" {
 	run -0 numamaps --help
 	assert_line --regexp '^Usage: numamaps \[OPTION\.\.\.\] PID\.\.\.$'
 	assert_line --regexp '^ +NODES  memory on each node \(one column per node: N0, N1, \.\.\.\)$'
 	assert_line --regexp '^ +MAPPING  file, \[heap\] or \[stack\]; empty for anonymous memory$'
 	assert_line 'With -s, --summary:'
+	help=$output
+	run -0 numamaps -h
+	assert_equal "$output" "$help"
 	run -0 numamaps --version
 	assert_output "numamaps (numamig) $(sed -n 's/^AC_INIT(\[numamig\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")"
 }
