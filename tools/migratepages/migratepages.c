@@ -40,6 +40,8 @@ enum {
 	OPTION_CHUNK,
 };
 
+#define RATE_CHUNK_BYTES (UINT64_C(4) << 20)
+
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Which processes (instead of PID):", 1 },
 	{ "name", OPTION_NAME, "REGEX", 0, "processes whose command name matches (like pgrep)", 1 },
@@ -51,8 +53,8 @@ static const struct argp_option options[] = {
 	{ "rate", OPTION_RATE, "BYTES/s", 0,
 	  "move with move_pages(2), at most this fast (K, M, G suffixes: 50M)", 2 },
 	{ "chunk", OPTION_CHUNK, "SIZE", 0,
-	  "move with move_pages(2), SIZE of address space per call (default 4M): how long the "
-	  "process's memory is locked at a time", 2 },
+	  "move with move_pages(2), SIZE of address space per call: how long the process's "
+	  "memory is locked at a time (default 64M; 4M with --rate, for an even pace)", 2 },
 	{ 0 }
 };
 
@@ -82,9 +84,9 @@ static void take_arguments(struct migratepages_control *control, struct argp_sta
 	unsigned int wanted = control->selecting ? 2 : 3;
 
 	if (control->selecting && state->arg_num == 3)
-		argp_error(state, "give a PID or --name, --user, --cgroup, not both");
+		message_fail(NUMAMIG_EXIT_FAILURE, "give a PID or --name, --user, --cgroup, not both");
 	if (state->arg_num < wanted)
-		argp_error(state, "missing arguments: %sFROM-NODES TO-NODES",
+		message_fail(NUMAMIG_EXIT_FAILURE, "missing arguments: %sFROM-NODES TO-NODES",
 			   control->selecting ? "" : "PID ");
 	if (!control->selecting)
 		control->pid_list = control->arguments[0];
@@ -142,11 +144,14 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num >= 3)
-			argp_error(state, "too many arguments");
+			message_fail(NUMAMIG_EXIT_FAILURE, "too many arguments");
 		control->arguments[state->arg_num] = argument;
 		break;
 	case ARGP_KEY_END:
 		take_arguments(control, state);
+		/* The rate is kept call by call: small calls keep it even. */
+		if (control->rate_bytes && !control->chunk_bytes)
+			control->chunk_bytes = RATE_CHUNK_BYTES;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
