@@ -2,7 +2,7 @@
 # The guest half of the benchmarks (B1 throughput, B4 stall), run as root
 # in the 4-node QEMU guest by bench/run through `tests/vm/run --script`.
 #
-#   migration.sh [RUNS]
+#   migration.sh [RUNS [b1|b4|all]]
 #
 # Appends one line per measurement to /output/samples.tsv:
 #   BENCHMARK KERNEL CASE VARIANT METRIC VALUE   (tab-separated)
@@ -15,6 +15,7 @@
 set -uo pipefail
 
 runs=${1:-5}
+which=${2:-all}
 kernel=$(uname -r)
 series=${kernel%%-*}
 series=${series%.*}
@@ -112,7 +113,7 @@ say "kernel $kernel, $(nproc) CPUs, $runs runs"
 
 # B1: 256 MiB from node 0 to node 1, by each tool, and memcpy's limit.
 size=256
-for page_size in 4k thp; do
+[ "$which" = b4 ] || for page_size in 4k thp; do
 	start_workload --size ${size}M --node 0 --page-size $page_size
 	expect_all_on 0 "filling"
 	range="$workload_address+${size}M"
@@ -138,6 +139,7 @@ done
 # the emulator's own noise, and "numa_maps" the pause of one read of
 # /proc/PID/numa_maps, which walks the region under the mmap lock (every
 # tool reads placement before and after a move).
+[ "$which" = b1 ] || {
 start_workload --size 1G --node 0 --page-size 4k --stall "$directory/stall"
 expect_all_on 0 "filling"
 for run in $(seq "$runs"); do
@@ -153,5 +155,6 @@ for run in $(seq "$runs"); do
 	record B4 4k chunk4M stall_us "$(stall_read)"
 done
 stop_workload
+}
 rm -rf "$directory"
 say "done"
