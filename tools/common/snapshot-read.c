@@ -473,13 +473,15 @@ int snapshot_load(const char *path, struct snapshot **snapshot, struct numamig_e
 		return numamig_error_set(error, -ENOMEM, "cannot read snapshot '%s': out of memory",
 					 path);
 	}
+	errno = 0;
 	while (!ferror(file) && !feof(file)) {
 		char block[65536];
 		size_t got = fread(block, 1, sizeof(block), file);
 
 		fwrite(block, 1, got, copy);
 	}
-	result = ferror(file) ? -EIO : 0;
+	/* fread leaves errno set: "is a directory" says more than "input/output error". */
+	result = ferror(file) ? -(errno ? errno : EIO) : 0;
 	fclose(file);
 	if (fclose(copy) != 0 && result == 0)
 		result = -ENOMEM;
