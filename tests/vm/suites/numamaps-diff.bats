@@ -26,7 +26,10 @@ snapshot_bytes() {
 @test "save, migrate 64 MiB from node 0 to 1, diff: -64 MiB on node 0, +64 MiB on node 1" {
 	workload_start --size 64M --node 0
 	run -0 numamaps --save "$BATS_TEST_TMPDIR/before.json" $WORKLOAD_PID
-	run -0 migratepages $WORKLOAD_PID 0 1
+	# As a user, shared library pages stay (exit status 64, partial); the
+	# workload's own pages move either way.
+	run migratepages $WORKLOAD_PID 0 1
+	[ "$status" -eq 0 ] || [ "$status" -eq 64 ]
 	assert_equal "$(mapping_nodes $WORKLOAD_PID $WORKLOAD_ADDRESS)" 1
 	numamaps --save "$BATS_TEST_TMPDIR/after.json" $WORKLOAD_PID
 
@@ -72,7 +75,7 @@ snapshot_bytes() {
 	run -0 --separate-stderr numamaps -A --node 1 -J
 	run -0 jq -r '.processes[0] | [.pid, .n1 >= 67108864] | @tsv' <<<"$output"
 	assert_output "$WORKLOAD_PID	true"
-	run -0 numamaps -A -J
+	run -0 --separate-stderr numamaps -A -J
 	run -0 jq -r --argjson pid $WORKLOAD_PID '.processes[] | select(.pid == $pid) | .total' <<<"$output"
 	assert_equal "$output" "$(numamaps -s -J $WORKLOAD_PID | jq '.summary[-1].total')"
 }
@@ -88,7 +91,7 @@ snapshot_bytes() {
 	numamaps -J -b --interval 1 --count 4 $WORKLOAD_PID >"$BATS_TEST_TMPDIR/samples" &
 	watcher=$!
 	sleep 1.3
-	migratepages $WORKLOAD_PID 0 1
+	migratepages $WORKLOAD_PID 0 1 >/dev/null || [ $? -eq 64 ]
 	wait $watcher
 	run -0 jq -s -c 'map(.samples[0].sample)' "$BATS_TEST_TMPDIR/samples"
 	assert_output '[1,2,3,4]'
