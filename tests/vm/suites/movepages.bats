@@ -8,6 +8,8 @@
 
 load /tests/lib/guest
 
+bats_require_minimum_version 1.5.0
+
 teardown() {
 	workload_stop_all
 }
