@@ -256,7 +256,7 @@ peak_rss_kib() {
 
 @test "50 moves across nodes 0-2 while the workload writes: pattern intact, never left stopped" {
 	require_root
-	workload_start --size 8M --node 0 --page-size 4k --threads 2
+	workload_start --stall-meter --size 8M --node 0 --page-size 4k --threads 2
 	for round in $(seq 1 50); do
 		target=$((round % 3))
 		run movepages -p "$WORKLOAD_PID" --to "$target" --range "$WORKLOAD_ADDRESS+8M" -J
