@@ -186,7 +186,10 @@ start_twenty() {
 @test "--interval: Ctrl-C ends the watch between samples, exit status 0" {
 	sleep 1000 &
 	children+=($!)
-	numamaps --interval 0.2 -J ${children[0]} >samples.json 2>stderr.txt &
+	# Not through the numamaps function: $! must be the program, not a subshell
+	# (which, in the background, ignores SIGINT).
+	${NUMAMIG_WRAPPER:-} "$top_builddir/tools/numamaps/numamaps" --interval 0.2 -J ${children[0]} \
+		>samples.json 2>stderr.txt &
 	watcher=$!
 	until [ -s samples.json ]; do sleep 0.05; done
 	kill -INT $watcher
