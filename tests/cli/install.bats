@@ -16,10 +16,11 @@ build_make() {
 		make --no-print-directory -C "$top_builddir" "$@"
 }
 
-# The value of a variable of the build's Makefile, fully expanded.
+# The value of a variable of the build's Makefile, fully expanded (marked,
+# since make may first regenerate the Makefile and say so on stdout).
 make_value() {
-	printf 'print-make-value:\n\t@echo $(%s)\n' "$1" |
-		build_make -s -f Makefile -f - print-make-value
+	printf 'print-make-value:\n\t@echo "make-value: $(%s)"\n' "$1" |
+		build_make -s -f Makefile -f - print-make-value | sed -n 's/^make-value: //p'
 }
 
 setup_file() {
