@@ -32,11 +32,36 @@ static void print_version(FILE *stream, struct argp_state *state)
 
 void (*argp_program_version_hook)(FILE *stream, struct argp_state *state) = print_version;
 
+static ssize_t discard(void *cookie, const char *text, size_t size)
+{
+	(void)cookie;
+	(void)text;
+	return size;
+}
+
+/*
+ * argp follows every usage error with a second line, "Try `NAME --help'...";
+ * the contract allows one. getopt writes its own line ("unrecognized option")
+ * to stderr directly and the tools report theirs with message_fail(), so
+ * what argp alone would add goes nowhere.
+ */
+static FILE *hint_stream(void)
+{
+	static FILE *stream;
+
+	if (!stream)
+		stream = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = discard });
+	return stream ? stream : stderr;
+}
+
 static error_t parse_option(int key, char *argument, struct argp_state *state)
 {
 	struct common_options *common = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->err_stream = hint_stream();
+		break;
 	case 'J':
 		common->json = true;
 		break;

@@ -124,21 +124,21 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 		number = strtoul(argument, &end, 10);
 		if (argument[0] < '0' || argument[0] > '9' || *end || errno || number < 1 ||
 		    number > 256)
-			argp_failure(state, NUMAMIG_EXIT_FAILURE, 0,
+			message_fail(NUMAMIG_EXIT_FAILURE,
 				     "invalid number of jobs '%s' (1 to 256)", argument);
 		control->jobs = (unsigned int)number;
 		control->page_engine = true;
 		break;
 	case OPTION_RATE:
 		if (!parse_rate(argument, &control->rate_bytes))
-			argp_failure(state, NUMAMIG_EXIT_FAILURE, 0,
+			message_fail(NUMAMIG_EXIT_FAILURE,
 				     "invalid rate '%s' (bytes per second, such as 50M)", argument);
 		control->page_engine = true;
 		break;
 	case OPTION_CHUNK:
 		if (numamig_size_parse(argument, &control->chunk_bytes) < 0 ||
 		    control->chunk_bytes < 4096)
-			argp_failure(state, NUMAMIG_EXIT_FAILURE, 0,
+			message_fail(NUMAMIG_EXIT_FAILURE,
 				     "invalid chunk size '%s' (4K or more, such as 4M)", argument);
 		control->page_engine = true;
 		break;

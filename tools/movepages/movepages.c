@@ -56,16 +56,16 @@ static uint64_t parse_size_option(const char *option, const char *text, struct a
 	int rc;
 
 	if (!copy)
-		argp_failure(state, NUMAMIG_EXIT_FAILURE, ENOMEM, "%s", option);
+		message_fail(NUMAMIG_EXIT_FAILURE, "%s: %s", option, error_string(ENOMEM));
 	/* --rate takes "100M/s" as well as "100M". */
 	if (strcmp(option, "--rate") == 0 && length > 2 && strcmp(copy + length - 2, "/s") == 0)
 		copy[length - 2] = '\0';
 	rc = numamig_size_parse(copy, &bytes);
 	free(copy);
 	if (rc == -ERANGE)
-		argp_error(state, "%s '%s': too large", option, text);
+		message_fail(NUMAMIG_EXIT_FAILURE, "%s '%s': too large", option, text);
 	if (rc < 0 || bytes == 0)
-		argp_error(state, "%s '%s': not a size (a number with K, M or G)", option, text);
+		message_fail(NUMAMIG_EXIT_FAILURE, "%s '%s': not a size (a number with K, M or G)", option, text);
 	return bytes;
 }
 
@@ -77,7 +77,7 @@ static long parse_number(const char *option, const char *text, long maximum, str
 	errno = 0;
 	number = strtol(text, &end, 10);
 	if (errno || end == text || *end || number < 1 || number > maximum)
-		argp_error(state, "%s '%s': not a number from 1 to %ld", option, text, maximum);
+		message_fail(NUMAMIG_EXIT_FAILURE, "%s '%s': not a number from 1 to %ld", option, text, maximum);
 	return number;
 }
 
@@ -101,7 +101,7 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 	case 'R':
 		grown = realloc(control.range_texts, (control.range_count + 1) * sizeof(*grown));
 		if (!grown)
-			argp_failure(state, NUMAMIG_EXIT_FAILURE, ENOMEM, "--range");
+			message_fail(NUMAMIG_EXIT_FAILURE, "--range: %s", error_string(ENOMEM));
 		grown[control.range_count++] = argument;
 		control.range_texts = grown;
 		break;
@@ -121,15 +121,15 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 		control.chunk = parse_size_option("--chunk", argument, state);
 		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s' (the process is given with -p PID)", argument);
+		message_fail(NUMAMIG_EXIT_FAILURE, "unexpected argument '%s' (the process is given with -p PID)", argument);
 		break;
 	case ARGP_KEY_END:
 		if (control.pid == 0)
-			argp_error(state, "no process given (-p PID)");
+			message_fail(NUMAMIG_EXIT_FAILURE, "no process given (-p PID)");
 		if (!control.to && !control.query)
-			argp_error(state, "no target given (--to NODES, or --query to only look)");
+			message_fail(NUMAMIG_EXIT_FAILURE, "no target given (--to NODES, or --query to only look)");
 		if (control.query && control.all)
-			argp_error(state, "--all moves shared pages; --query moves nothing");
+			message_fail(NUMAMIG_EXIT_FAILURE, "--all moves shared pages; --query moves nothing");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

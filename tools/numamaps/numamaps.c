@@ -77,10 +77,10 @@ static void add_pids(struct numamaps_control *control, char *argument, struct ar
 		errno = 0;
 		pid = strtol(word, &end, 10);
 		if (word[0] < '0' || word[0] > '9' || *end || errno || pid < 1 || pid > INT_MAX)
-			argp_failure(state, NUMAMIG_EXIT_FAILURE, 0, "invalid PID '%s'", word);
+			message_fail(NUMAMIG_EXIT_FAILURE, "invalid PID '%s'", word);
 		grown = realloc(control->pids, (control->pid_count + 1) * sizeof(*grown));
 		if (!grown)
-			argp_failure(state, NUMAMIG_EXIT_FAILURE, ENOMEM, "cannot keep PID %ld", pid);
+			message_fail(NUMAMIG_EXIT_FAILURE, "cannot keep PID %ld: %s", pid, error_string(ENOMEM));
 		control->pids = grown;
 		control->pids[control->pid_count++] = (pid_t)pid;
 	}
@@ -96,7 +96,7 @@ static void parse_interval(struct numamaps_control *control, const char *argumen
 	/* Past a year the sleep is no watch; so is a NaN or an infinity. */
 	if (end == argument || *end || errno || !isfinite(control->interval) ||
 	    control->interval <= 0 || control->interval > 366 * 86400.0)
-		argp_failure(state, NUMAMIG_EXIT_FAILURE, 0, "invalid interval '%s'", argument);
+		message_fail(NUMAMIG_EXIT_FAILURE, "invalid interval '%s'", argument);
 }
 
 static void parse_count(struct numamaps_control *control, const char *argument,
@@ -107,7 +107,7 @@ static void parse_count(struct numamaps_control *control, const char *argument,
 	errno = 0;
 	control->count = strtoul(argument, &end, 10);
 	if (argument[0] < '0' || argument[0] > '9' || *end || errno || control->count == 0)
-		argp_failure(state, NUMAMIG_EXIT_FAILURE, 0, "invalid count '%s'", argument);
+		message_fail(NUMAMIG_EXIT_FAILURE, "invalid count '%s'", argument);
 }
 
 /* One mode at a time, each with the arguments it takes. */
@@ -117,19 +117,19 @@ static void check_modes(const struct numamaps_control *control, struct argp_stat
 		    (control->save_path != NULL) + (control->interval > 0) + control->bars;
 
 	if (modes > 1)
-		argp_error(state, "-s, -A, --diff, --save, --interval and --bars do not combine");
+		message_fail(NUMAMIG_EXIT_FAILURE, "-s, -A, --diff, --save, --interval and --bars do not combine");
 	if (control->rank_node && !control->all_processes)
-		argp_error(state, "--node goes with -A");
+		message_fail(NUMAMIG_EXIT_FAILURE, "--node goes with -A");
 	if (control->count && control->interval <= 0)
-		argp_error(state, "--count goes with --interval");
+		message_fail(NUMAMIG_EXIT_FAILURE, "--count goes with --interval");
 	if (control->bars && control->common.json)
-		argp_error(state, "--bars draws on a terminal: it has no JSON form (use -s -J)");
+		message_fail(NUMAMIG_EXIT_FAILURE, "--bars draws on a terminal: it has no JSON form (use -s -J)");
 	if (control->all_processes && control->pid_count)
-		argp_error(state, "-A takes no PID");
+		message_fail(NUMAMIG_EXIT_FAILURE, "-A takes no PID");
 	else if (control->diff && control->diff_side_count != 2)
-		argp_error(state, "--diff takes two snapshots or PIDs");
+		message_fail(NUMAMIG_EXIT_FAILURE, "--diff takes two snapshots or PIDs");
 	else if (!control->all_processes && !control->diff && control->pid_count == 0)
-		argp_error(state, "no PID given");
+		message_fail(NUMAMIG_EXIT_FAILURE, "no PID given");
 }
 
 static error_t parse_option(int key, char *argument, struct argp_state *state)
@@ -171,7 +171,7 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 		else if (control->diff_side_count < 2)
 			control->diff_sides[control->diff_side_count++] = argument;
 		else
-			argp_error(state, "--diff takes two snapshots or PIDs");
+			message_fail(NUMAMIG_EXIT_FAILURE, "--diff takes two snapshots or PIDs");
 		break;
 	case ARGP_KEY_END:
 		check_modes(control, state);
