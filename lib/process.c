@@ -6,7 +6,7 @@
  * checked to be alive after: a PID is only reused once its process has
  * been reaped, so while the pidfd's process still lives, the files read
  * in between were its own. Where pidfd_open(2) is missing (kernels before
- * 5.3, valgrind, seccomp filters) and under a sysroot, the process is
+ * 5.3, valgrind 3.19, seccomp filters) and under a sysroot, the process is
  * told apart by its start time instead, as procps does: a new process
  * with the same PID starts later.
  */
@@ -23,12 +23,6 @@
 #include "numamig.h"
 #include "sysroot.h"
 #include "text.h"
-
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#else
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 /* include/linux/sched.h: "I am a kernel thread" */
 #define PF_KTHREAD 0x00200000UL
@@ -171,13 +165,6 @@ static int pin(struct numamig_process *process, struct numamig_error *error)
 {
 	char reason[128];
 
-	/*
-	 * valgrind 3.19 does not know pidfd_open: it fails with ENOSYS and
-	 * valgrind writes five lines on stderr, in the middle of the tools'
-	 * messages. Its start time identifies the process instead.
-	 */
-	if (RUNNING_ON_VALGRIND)
-		return 0;
 	process->pidfd = (int)syscall(SYS_pidfd_open, process->pid, 0);
 	if (process->pidfd >= 0)
 		return 0;
