@@ -79,7 +79,7 @@ static int parse_maps_line(const char *line, size_t length, unsigned number,
 	return 0;
 }
 
-static struct numamig_mapping *find_mapping(struct numamig_memory_map *map, uint64_t start)
+struct numamig_mapping *mapping_find(const struct numamig_memory_map *map, uint64_t start)
 {
 	size_t low = 0, high = map->count;
 
@@ -131,7 +131,7 @@ int numamig_memory_map_add_maps(struct numamig_memory_map *map, const char *text
 		result = parse_maps_line(line, line_length, lines.number, &parsed, error);
 		if (result < 0)
 			return result;
-		mapping = find_mapping(map, parsed.start);
+		mapping = mapping_find(map, parsed.start);
 		if (mapping) {
 			result = join(mapping, &parsed, error);
 			if (result < 0)

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "mapping.h"
 #include "numamig.h"
 
 void numamig_plan_make(const struct numamig_memory_map *map, const struct numamig_nodes *from,
@@ -37,25 +38,6 @@ void numamig_plan_make(const struct numamig_memory_map *map, const struct numami
 	}
 }
 
-/* The mapping of map starting at start; mappings are in address order. */
-static const struct numamig_mapping *find_mapping(const struct numamig_memory_map *map,
-						  uint64_t start)
-{
-	size_t low = 0, high = map->count;
-
-	while (low < high) {
-		size_t middle = low + (high - low) / 2;
-
-		if (map->mappings[middle].start == start)
-			return &map->mappings[middle];
-		if (map->mappings[middle].start < start)
-			low = middle + 1;
-		else
-			high = middle;
-	}
-	return NULL;
-}
-
 /* Bytes the plan sends to node from this mapping as it was before. */
 static uint64_t arriving_bytes(const struct numamig_plan *plan,
 			       const struct numamig_mapping *before, int node)
@@ -80,7 +62,7 @@ void numamig_migration_compare(const struct numamig_plan *plan,
 	for (size_t index = 0; index < after->count; index++) {
 		const struct numamig_mapping *now = &after->mappings[index];
 		/* A mapping made during the move held none of the pages to move. */
-		const struct numamig_mapping *then = find_mapping(before, now->start);
+		const struct numamig_mapping *then = mapping_find(before, now->start);
 		enum numamig_outcome outcome = NUMAMIG_OUTCOME_FAILED;
 
 		if (!then)
