@@ -199,10 +199,12 @@ report_agrees_with_numamaps() {
 
 # The rate is a bound: 256 MiB at 50 MiB/s cannot take less than 5.12 s
 # (4.25 s allows for the first call, made before any wait). How close to
-# 5 s it comes depends on how fast the engine moves pages at all, which is
-# measured in bench/, not asserted here: with --rate it moves 4 MiB a call,
-# and on 6.1 under emulation such calls managed 25 MiB/s (10.2 s for
-# 256 MiB), every call draining each CPU's LRU cache first.
+# 5 s it comes is not asserted here. Known bug, not yet fixed: on 4 KiB
+# pages the engine books each 2 MiB block twice against the rate (once
+# for the probe that sends the block's first page as a possible THP, once
+# for the rest of its pages), so 256 MiB at 50M takes 10.25 s on both
+# kernels (16 MiB at 32M: 16 MiB/s). The fix is to book the bytes that a
+# call really moved, after it returns.
 @test "--rate 50M moves 256 MiB no faster than 50 MiB/s" {
 	workload_start --size 256M --node 0 --page-size 4k
 	run --separate-stderr migratepages -J --rate 50M $WORKLOAD_PID 0 1
