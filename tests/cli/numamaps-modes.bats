@@ -3,18 +3,7 @@
 # (--sysroot), live processes (-A against -s, -s against numastat -p for 20
 # processes), samples and Ctrl-C, bars on a terminal made by script(1).
 
-load /usr/lib/bats/bats-support/load.bash
-load /usr/lib/bats/bats-assert/load.bash
-
-bats_require_minimum_version 1.5.0
-
-numamaps() {
-	${NUMAMIG_WRAPPER:-} "$top_builddir/tools/numamaps/numamaps" "$@"
-}
-
-setup_file() {
-	export four_nodes="$top_srcdir/tests/fixtures/sysroot/four-nodes"
-}
+load numamaps-common
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"

@@ -4,17 +4,9 @@
 # tests/fixtures/snapshots (a mapping split in three, two merged into one,
 # one gone, one new), and every kind of bad snapshot.
 
-load /usr/lib/bats/bats-support/load.bash
-load /usr/lib/bats/bats-assert/load.bash
-
-bats_require_minimum_version 1.5.0
-
-numamaps() {
-	${NUMAMIG_WRAPPER:-} "$top_builddir/tools/numamaps/numamaps" "$@"
-}
+load numamaps-common
 
 setup_file() {
-	export four_nodes="$top_srcdir/tests/fixtures/sysroot/four-nodes"
 	export snapshots="$top_srcdir/tests/fixtures/snapshots"
 }
 

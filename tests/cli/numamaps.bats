@@ -3,18 +3,9 @@
 # per node, table and JSON), live processes (compared with numastat -p),
 # and every error path with its message and exit status.
 
-load /usr/lib/bats/bats-support/load.bash
-load /usr/lib/bats/bats-assert/load.bash
-
-bats_require_minimum_version 1.5.0
-
-# make check-valgrind sets NUMAMIG_WRAPPER to run the tool under valgrind.
-numamaps() {
-	${NUMAMIG_WRAPPER:-} "$top_builddir/tools/numamaps/numamaps" "$@"
-}
+load numamaps-common
 
 setup_file() {
-	export four_nodes="$top_srcdir/tests/fixtures/sysroot/four-nodes"
 	export sparse_nodes="$top_srcdir/tests/fixtures/sysroot/sparse-nodes"
 }
 
