@@ -104,6 +104,8 @@ static int prove_blocks(const struct engine_mover *mover, struct engine_vectors 
 		 * page by page and must not weigh twice in the spreading. */
 		tally->before[head->node] += base;
 		tally->planned[head->target] -= block - base;
+		if (mover->after_overbooking)
+			mover->after_overbooking(mover->before_call_data, block - base);
 		engine_target_unload(targets, head->target, block - base);
 		for (uint64_t page = head->address + base; page < head->address + block; page += base)
 			vectors->later[(*later)++] = page;

@@ -133,6 +133,10 @@ struct engine_mover {
 	uint64_t base_page;
 	/* Called with the bytes about to be sent, before each move call. */
 	void (*before_call)(void *data, uint64_t bytes);
+	/* Called with the bytes a call was booked for but did not move: a
+	 * probed block that proved not to be one THP (its pages are sent,
+	 * and booked, again one by one). */
+	void (*after_overbooking)(void *data, uint64_t bytes);
 	void *before_call_data;
 };
 
