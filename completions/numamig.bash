@@ -34,9 +34,10 @@ _numamig_help_options() {
 }
 
 # Prints the column names listed under "Available output columns:" in
-# --help (lines that argp wrapped to the left margin are not names); a
-# column group with one column per node ("(one column per
-# node: N0, N1, ...)") gives its own name and one name per node.
+# --help: a line per column, its name right-aligned in 11 places, a long
+# help continued on lines indented to place 14 (joined to their column
+# here). A column group with one column per node ("(one column per node:
+# N0, N1, ...)") gives its own name and one name per node.
 _numamig_help_columns() {
 	local program=$1 sysroot=$2 line name prefix node IFS=$' \t\n'
 	while IFS= read -r line; do
@@ -49,9 +50,12 @@ _numamig_help_columns() {
 			done
 		fi
 	done < <("$program" --help 2>/dev/null |
-		awk '/^Available output columns:/ { in_columns = 1; next }
-		     in_columns && /^ *$/ { in_columns = 0 }
-		     in_columns && /^ +[A-Z][A-Z0-9_]*  /')
+		awk 'function flush() { if (column != "") print column; column = "" }
+		     /^Available output columns:/ { in_columns = 1; next }
+		     in_columns && /^ *$/ { flush(); in_columns = 0 }
+		     in_columns && /^ +[A-Z][A-Z0-9_]*  / && !/^             / { flush(); column = $0; next }
+		     in_columns && column != "" { sub(/^ +/, " "); column = column $0 }
+		     END { flush() }')
 }
 
 # The nodes with memory, one a line: "0-2,4" becomes 0 1 2 4.

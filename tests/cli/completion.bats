@@ -40,7 +40,8 @@ setup() {
 		Available output columns:
 		    ADDRESS  start address
 		       SIZE  bytes mapped
-		      NODES  bytes on each node (one column per node: N0, N1, ...)
+		      NODES  bytes on each node, a help long enough to go on (one column per
+		             node: N0, N1, ...)
 		      TOTAL  bytes on all nodes
 
 		Default columns: ADDRESS,NODES,TOTAL

@@ -294,9 +294,34 @@ int output_print(struct output *output)
 	return status < 0 ? status : 0;
 }
 
+/*
+ * --help's layout, as util-linux prints columns: the name right-aligned in
+ * 11 places, the help from place 14, continuation lines indented to it.
+ * Lines stay shorter than argp's right margin (79): argp would wrap them
+ * to the left margin, where a word reads like a column name of its own.
+ */
+enum { HELP_INDENT = 13, HELP_WIDTH = 78 };
+
+static void print_column_help(FILE *stream, const char *name, const char *help)
+{
+	size_t place = (size_t)fprintf(stream, " %10s ", name);
+	const char *word = help;
+
+	while (*word) {
+		size_t length = strcspn(word, " ");
+
+		if (place + 1 + length > HELP_WIDTH && place > HELP_INDENT)
+			place = (size_t)fprintf(stream, "\n%*s", HELP_INDENT - 1, "") - 1;
+		place += (size_t)fprintf(stream, " %.*s", (int)length, word);
+		word += length;
+		word += strspn(word, " ");
+	}
+	fputc('\n', stream);
+}
+
 char *output_columns_help(const struct output_table *table)
 {
-	char *text = NULL;
+	char *text = NULL, *help;
 	size_t length = 0, column;
 	FILE *stream = open_memstream(&text, &length);
 
@@ -306,11 +331,18 @@ char *output_columns_help(const struct output_table *table)
 	for (column = 0; column < table->count; column++) {
 		const struct output_column *declared = &table->columns[column];
 
-		fprintf(stream, " %10s  %s", declared->name, declared->help);
-		if (declared->node_prefix)
-			fprintf(stream, " (one column per node: %s0, %s1, ...)",
-				declared->node_prefix, declared->node_prefix);
-		fputc('\n', stream);
+		if (!declared->node_prefix) {
+			print_column_help(stream, declared->name, declared->help);
+			continue;
+		}
+		if (asprintf(&help, "%s (one column per node: %s0, %s1, ...)", declared->help,
+			     declared->node_prefix, declared->node_prefix) < 0) {
+			fclose(stream);
+			free(text);
+			return NULL;
+		}
+		print_column_help(stream, declared->name, help);
+		free(help);
 	}
 	fprintf(stream, "\nDefault columns: %s\n", table->defaults);
 	if (fclose(stream) != 0) {

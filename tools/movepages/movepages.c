@@ -137,13 +137,20 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 	return 0;
 }
 
+static char *help_filter(int key, const char *text, void *input)
+{
+	if (key != ARGP_KEY_HELP_EXTRA)
+		return (char *)text;
+	return movepages_columns_help();
+}
+
 static const struct argp argp = {
 	options, parse_option, "-p PID --to NODES [--range RANGE]...",
 	"Move pages of a running process to other NUMA nodes, all of them or some ranges, "
 	"and tell what became of each page.\v"
 	"Exit status: 0 all done, 1 error or nothing done, 64 some pages not moved "
 	"(the output says which and why).",
-	children, NULL, NULL
+	children, help_filter, NULL
 };
 
 static struct numamig_topology *topology;

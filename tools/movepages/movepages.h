@@ -32,4 +32,7 @@ struct movepages_control {
 int movepages_report(const struct movepages_control *control,
 		     const struct numamig_page_result *result);
 
+/* --help's list of the tables' columns; the caller frees it. */
+char *movepages_columns_help(void);
+
 #endif

@@ -346,30 +346,72 @@ static void report_nodes(struct report *report)
 			numamig_nodes_add(&report->nodes, node);
 }
 
+/* The four tables; the default columns of the first depend on --query. */
+static void report_tables(struct output_table tables[TABLE_COUNT], const char *node_defaults)
+{
+	tables[TABLE_NODES] = (struct output_table){ "nodes", node_columns, COUNT(node_columns),
+						     node_defaults, NULL };
+	tables[TABLE_OUTCOMES] = (struct output_table){ "outcomes", outcome_columns,
+							COUNT(outcome_columns),
+							"OUTCOME,PAGES,SIZE,MEANING", NULL };
+	tables[TABLE_COUNTERS] = (struct output_table){ "counters", counter_columns,
+							COUNT(counter_columns),
+							"COUNTER,SYSTEM_DELTA", NULL };
+	tables[TABLE_SUMMARY] = (struct output_table){ "summary", summary_columns,
+						       COUNT(summary_columns),
+						       "PID,SELECTED,MOVED,TIME_MS,THROUGHPUT,CALLS",
+						       NULL };
+}
+
+char *movepages_columns_help(void)
+{
+	static const char *const titles[TABLE_COUNT] = {
+		[TABLE_NODES] = "The memory of the selected ranges on each node:",
+		[TABLE_OUTCOMES] = "What became of the pages, a row per outcome:",
+		[TABLE_COUNTERS] = "The system-wide migration counters of /proc/vmstat (not with --query):",
+		[TABLE_SUMMARY] = "The summary (not with --query):",
+	};
+	struct output_table tables[TABLE_COUNT];
+	char *text = NULL, *columns;
+	size_t length = 0;
+	FILE *stream = open_memstream(&text, &length);
+
+	if (!stream)
+		return NULL;
+	report_tables(tables, "NODE,BEFORE,AFTER (with --query: NODE,BEFORE, and PLANNED if --to is given)");
+	fprintf(stream, "Four tables, in this order; -o takes columns of any of them, and "
+		"without + leaves out a table none of whose columns it names.\n");
+	for (int table = 0; table < TABLE_COUNT; table++) {
+		columns = output_columns_help(&tables[table]);
+		if (!columns) {
+			fclose(stream);
+			free(text);
+			return NULL;
+		}
+		fprintf(stream, "\n%s\n%s", titles[table], columns);
+		free(columns);
+	}
+	if (fclose(stream) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 int movepages_report(const struct movepages_control *control,
 		     const struct numamig_page_result *result)
 {
 	static void (*const fill[TABLE_COUNT])(struct report *, struct output *) = {
 		fill_nodes, fill_outcomes, fill_counters, fill_summary,
 	};
-	struct report report = {
-		.control = control,
-		.result = result,
-		.tables = {
-			[TABLE_NODES] = { "nodes", node_columns, COUNT(node_columns),
-					  control->query ? (control->to ? "NODE,BEFORE,PLANNED" : "NODE,BEFORE")
-							 : "NODE,BEFORE,AFTER", NULL },
-			[TABLE_OUTCOMES] = { "outcomes", outcome_columns, COUNT(outcome_columns),
-					     "OUTCOME,PAGES,SIZE,MEANING", NULL },
-			[TABLE_COUNTERS] = { "counters", counter_columns, COUNT(counter_columns),
-					     "COUNTER,SYSTEM_DELTA", NULL },
-			[TABLE_SUMMARY] = { "summary", summary_columns, COUNT(summary_columns),
-					    "PID,SELECTED,MOVED,TIME_MS,THROUGHPUT,CALLS", NULL },
-		},
-	};
+	struct report report = { .control = control, .result = result };
 	struct json_document document = { 0 };
 	bool printed = false;
-	int rc = split_columns(&report);
+	int rc;
+
+	report_tables(report.tables, control->query ? (control->to ? "NODE,BEFORE,PLANNED" : "NODE,BEFORE")
+						    : "NODE,BEFORE,AFTER");
+	rc = split_columns(&report);
 
 	report_nodes(&report);
 	/* A query moves nothing: no deltas, no time worth printing. */
