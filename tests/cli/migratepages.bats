@@ -25,6 +25,9 @@ teardown() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
+	if [ -n "${cgroup:-}" ]; then
+		rmdir "$cgroup" 2>/dev/null || true
+	fi
 }
 
 start_sleeper() {
@@ -273,11 +276,30 @@ END
 }
 
 @test "live: --cgroup selects the processes of a cgroup v2 directory" {
-	[ -f /sys/fs/cgroup/cgroup.controllers ] || skip "no cgroup v2 here"
+	# cgroup v2 is /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid
+	# host. The sleeper gets a cgroup of its own, so that the selection is
+	# exactly it, whatever else runs in the test's cgroup.
+	local mount
+	mount=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	[ -n "$mount" ] || skip "no cgroup v2 mounted"
+	[ "$(id -u)" = 0 ] || skip "needs root to make a cgroup"
+	cgroup=$mount/numamig-test-$$
+	mkdir "$cgroup"
 	start_sleeper
-	cgroup=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/$sleeper/cgroup)
+	echo "$sleeper" >"$cgroup/cgroup.procs"
 	run -0 migratepages --dry-run -J --cgroup "$cgroup" 0 0
-	echo "$output" | jq -e '[.processes[].pid] | index('"$sleeper"') != null'
+	echo "$output" | jq -e '[.processes[].pid] == ['"$sleeper"']'
+	# relative to the cgroup v2 mount, as /proc/PID/cgroup shows it
+	run -0 migratepages --dry-run -J --cgroup "/numamig-test-$$" 0 0
+	echo "$output" | jq -e '[.processes[].pid] == ['"$sleeper"']'
+}
+
+@test "live: a selection leaves kernel threads out" {
+	run --separate-stderr migratepages --dry-run --name '^kthreadd$' 0 0
+	assert_one_error "migratepages: no process matches the selection (kernel threads and processes that exited are left out)"
+	start_sleeper
+	run -0 migratepages --dry-run -J --name '^(kthreadd|sleep)$' 0 0
+	echo "$output" | jq -e '[.processes[].pid] | index(2) == null and index('"$sleeper"') != null'
 }
 
 @test "live: another user's process, without privilege" {

@@ -249,18 +249,28 @@ static int parse_nodes(struct migratepages_control *control, const char *text,
 	return status;
 }
 
-/* Pins a process; a kernel thread or another user's process is refused
- * later, by numamig_migrate_check, with the reason. */
+/* Pins a process; a kernel thread or another user's process named by its
+ * PID is refused later, by numamig_migrate_check, with the reason. Of a
+ * selection (--name, --user, --cgroup), kernel threads have no memory to
+ * move and processes that exited since the listing are gone: both are
+ * left out without a word (returns 1), as pgrep's list is not an error. */
 static int open_process(const struct migratepages_control *control, pid_t pid,
 			struct numamig_process **process)
 {
 	struct numamig_error error = { 0 };
 	int status = numamig_process_open(control->common.sysroot, pid, process, &error);
 
+	if (control->selecting && status == -ESRCH)
+		return 1;
 	if (status == -ESRCH)
 		message_warn("no process with PID %d", (int)pid);
 	else if (status < 0)
 		message_warn_library(&error, status, "cannot open process %d", (int)pid);
+	else if (control->selecting && numamig_process_is_kernel_thread(*process)) {
+		numamig_process_free(*process);
+		*process = NULL;
+		return 1;
+	}
 	return status;
 }
 
@@ -308,10 +318,17 @@ int main(int argc, char **argv)
 	}
 	/* Pin them all first: the PIDs chosen are the processes moved. */
 	for (size_t index = 0; index < count; index++) {
-		if (open_process(&control, pids[index], &processes[opened]) < 0)
+		int status = open_process(&control, pids[index], &processes[opened]);
+
+		if (status < 0)
 			failed = true;
-		else
+		else if (status == 0)
 			opened++;
+	}
+	if (opened == 0 && !failed) {
+		message_warn("no process matches the selection (kernel threads and processes "
+			     "that exited are left out)");
+		goto out;
 	}
 	report = report_new(&control);
 	if (!report)
