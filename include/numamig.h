@@ -377,7 +377,8 @@ const struct numamig_nodes *numamig_process_allowed_nodes(const struct numamig_p
  * is missing (kernels before 5.3, valgrind): the process is then told
  * apart from a later one with its PID by its start time. */
 int numamig_process_pidfd(const struct numamig_process *process);
-/* 0 while the pinned process lives, -ESRCH once it has exited. */
+/* 0 while the pinned process lives, -ESRCH once it is exiting or has
+ * exited (a zombie too: it has no memory left). */
 int numamig_process_check_alive(const struct numamig_process *process);
 
 /* Which processes to act on; unset (NULL) criteria match everything, set

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@
 #include "sysroot.h"
 #include "text.h"
 
-/* include/linux/sched.h: "I am a kernel thread" */
+/* include/linux/sched.h: "getting shut down", "I am a kernel thread" */
+#define PF_EXITING 0x00000004UL
 #define PF_KTHREAD 0x00200000UL
 
 struct numamig_process {
@@ -71,7 +73,7 @@ static int bad_file(const struct numamig_process *process, const char *name, con
  * ITREALVALUE STARTTIME ...": COMM may hold spaces and parentheses, so it
  * ends at the last ')'.
  */
-static int parse_stat(const char *text, char **command, unsigned long *flags,
+static int parse_stat(const char *text, char **command, char *state, unsigned long *flags,
 		      unsigned long long *start_time)
 {
 	const char *open = strchr(text, '(');
@@ -80,8 +82,8 @@ static int parse_stat(const char *text, char **command, unsigned long *flags,
 	*start_time = 0;
 	if (!open || !close || close < open ||
 	    sscanf(close + 1,
-		   " %*c %*d %*d %*d %*d %*d %lu %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   flags, start_time) < 1)
+		   " %c %*d %*d %*d %*d %*d %lu %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   state, flags, start_time) < 2)
 		return -EINVAL;
 	if (command) {
 		*command = strndup(open + 1, (size_t)(close - open - 1));
@@ -94,12 +96,12 @@ static int parse_stat(const char *text, char **command, unsigned long *flags,
 static int read_stat(struct numamig_process *process, struct numamig_error *error)
 {
 	unsigned long flags;
-	char *text;
+	char *text, state;
 	int result = read_proc_file(process, "stat", &text, error);
 
 	if (result < 0)
 		return result;
-	result = parse_stat(text, &process->command, &flags, &process->start_time);
+	result = parse_stat(text, &process->command, &state, &flags, &process->start_time);
 	free(text);
 	if (result == -ENOMEM)
 		return numamig_error_set(error, -ENOMEM, "out of memory");
@@ -251,22 +253,37 @@ int numamig_process_pidfd(const struct numamig_process *process)
 	return process->pidfd;
 }
 
+/*
+ * A process on its way out counts as exited: once it has let go of its
+ * memory the kernel answers EINVAL for it, not ESRCH, and a zombie has
+ * none left. In do_exit() PF_EXITING is set first, then the memory goes,
+ * then the process is a zombie and its pidfd turns readable (a signal
+ * would still reach a zombie). The stat file is read before the pidfd is
+ * asked: if the pidfd's process still lives after, the file was its own.
+ */
 int numamig_process_check_alive(const struct numamig_process *process)
 {
+	struct pollfd exited = { .fd = process->pidfd, .events = POLLIN };
 	unsigned long long start_time;
 	unsigned long flags;
-	char *text;
-	int result;
+	bool exiting = false;
+	char *text, state;
 
-	if (process->pidfd >= 0) {
-		/* Signal 0 only checks: EPERM (another user's process) means it lives. */
-		if (syscall(SYS_pidfd_send_signal, process->pidfd, 0, NULL, 0) < 0 && errno == ESRCH)
-			return -ESRCH;
-		return 0;
-	}
-	if (read_proc_file(process, "stat", &text, NULL) < 0)
+	if (read_proc_file(process, "stat", &text, NULL) == 0) {
+		exiting = parse_stat(text, NULL, &state, &flags, &start_time) < 0 ||
+			  (flags & PF_EXITING) || state == 'Z' || state == 'X' ||
+			  (process->pidfd < 0 && start_time != process->start_time);
+		free(text);
+	} else if (process->pidfd < 0) {
 		return -ESRCH;
-	result = parse_stat(text, NULL, &flags, &start_time);
-	free(text);
-	return result == 0 && start_time == process->start_time ? 0 : -ESRCH;
+	}
+	if (process->pidfd >= 0) {
+		if (poll(&exited, 1, 0) < 0)
+			exited.revents = 0;
+		/* Signal 0 only checks: EPERM (another user's process) means it lives. */
+		if (exited.revents ||
+		    (syscall(SYS_pidfd_send_signal, process->pidfd, 0, NULL, 0) < 0 && errno == ESRCH))
+			return -ESRCH;
+	}
+	return exiting ? -ESRCH : 0;
 }

@@ -120,11 +120,13 @@ static void test_live(void)
 	free(kthreadd);
 }
 
-/* The pidfd notices the process it holds go away. */
+/* The pidfd notices the process it holds go away: exited (a zombie, no
+ * memory left), then reaped. */
 static void test_exit(void)
 {
 	struct numamig_process *process;
 	struct numamig_error error = { 0 };
+	siginfo_t exited;
 	pid_t child = fork();
 
 	if (child == 0) {
@@ -138,9 +140,22 @@ static void test_exit(void)
 	}
 	is_int(numamig_process_check_alive(process), 0, "child alive");
 	kill(child, SIGKILL);
+	/* WNOWAIT: wait until it has exited, and leave it a zombie */
+	if (waitid(P_PID, (id_t)child, &exited, WEXITED | WNOWAIT) == 0)
+		is_int(numamig_process_check_alive(process), -ESRCH, "zombie child: -ESRCH");
 	waitpid(child, NULL, 0);
 	is_int(numamig_process_check_alive(process), -ESRCH, "reaped child: -ESRCH");
 	numamig_process_free(process);
+}
+
+static void rewrite(const char *path, const char *text)
+{
+	FILE *file = fopen(path, "w");
+
+	if (file) {
+		fputs(text, file);
+		fclose(file);
+	}
 }
 
 /* Without a pidfd, a process is known by its start time: a new one with
@@ -151,7 +166,6 @@ static void test_start_time(void)
 	char path[256], command[512];
 	struct numamig_process *process;
 	struct numamig_error error = { 0 };
-	FILE *file;
 
 	if (!mkdtemp(directory))
 		return;
@@ -162,12 +176,17 @@ static void test_start_time(void)
 	if (is_int(numamig_process_open(directory, 7001, &process, &error), 0, "the copy opens")) {
 		is_int(numamig_process_check_alive(process), 0, "same start time: alive");
 		snprintf(path, sizeof(path), "%s/proc/7001/stat", directory);
-		file = fopen(path, "w");
-		if (file) {
-			fputs("7001 (other) S 1 7001 7001 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 "
-			      "999999 0 0\n", file);
-			fclose(file);
-		}
+		rewrite(path, "7001 (my (odd) prog) x) Z 1 7001 7001 0 -1 4194304 0 0 0 0 0 0 0 0 "
+			      "20 0 1 0 144031 0 0\n");
+		is_int(numamig_process_check_alive(process), -ESRCH,
+		       "same start time, a zombie: exited, -ESRCH");
+		/* flags 4194308: PF_EXITING (4) */
+		rewrite(path, "7001 (my (odd) prog) x) R 1 7001 7001 0 -1 4194308 0 0 0 0 0 0 0 0 "
+			      "20 0 1 0 144031 0 0\n");
+		is_int(numamig_process_check_alive(process), -ESRCH,
+		       "same start time, PF_EXITING: exiting, -ESRCH");
+		rewrite(path, "7001 (other) S 1 7001 7001 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 "
+			      "999999 0 0\n");
 		is_int(numamig_process_check_alive(process), -ESRCH,
 		       "a later start time is another process: -ESRCH");
 		snprintf(path, sizeof(path), "%s/proc/7001", directory);
