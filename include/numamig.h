@@ -190,6 +190,14 @@ struct numamig_placement {
 /* Sums every mapping of map into placement (which it clears first). */
 void numamig_placement_of_map(const struct numamig_memory_map *map,
 			      struct numamig_placement *placement);
+/*
+ * Sums proc/PID/numa_maps under sysroot straight into placement: what
+ * numamig_placement_of_map gives for numamig_memory_map_read's map, at a
+ * fraction of its cost (no maps, nothing kept per mapping, the file read
+ * a block at a time). Errors as numamig_memory_map_read's.
+ */
+int numamig_placement_read(const char *sysroot, pid_t pid, struct numamig_placement *placement,
+			   struct numamig_error *error);
 /* The nodes that hold at least one byte. */
 void numamig_placement_nodes(const struct numamig_placement *placement,
 			     struct numamig_nodes *nodes);

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,20 +71,23 @@ static bool is_shmem_path(const char *path)
 	       has_prefix(path, "/memfd:") || has_prefix(path, "/dev/shm/");
 }
 
+enum numamig_mapping_type mapping_type(bool huge, enum numamig_mapping_type location,
+				       const char *path, bool shared)
+{
+	if (huge)
+		return NUMAMIG_MAPPING_HUGETLB;
+	if (location == NUMAMIG_MAPPING_HEAP || location == NUMAMIG_MAPPING_STACK)
+		return location;
+	if (path)
+		return is_shmem_path(path) ? NUMAMIG_MAPPING_SHMEM : NUMAMIG_MAPPING_FILE;
+	/* MAP_SHARED|MAP_ANONYMOUS memory is shmem, whatever it is called */
+	return shared ? NUMAMIG_MAPPING_SHMEM : NUMAMIG_MAPPING_ANON;
+}
+
 void mapping_classify(struct numamig_mapping *mapping)
 {
-	if (mapping->huge)
-		mapping->type = NUMAMIG_MAPPING_HUGETLB;
-	else if (mapping->type == NUMAMIG_MAPPING_HEAP || mapping->type == NUMAMIG_MAPPING_STACK)
-		return;
-	else if (mapping->path)
-		mapping->type = is_shmem_path(mapping->path) ? NUMAMIG_MAPPING_SHMEM
-							     : NUMAMIG_MAPPING_FILE;
-	else if (mapping->permissions[3] == 's')
-		/* MAP_SHARED|MAP_ANONYMOUS memory is shmem, whatever it is called */
-		mapping->type = NUMAMIG_MAPPING_SHMEM;
-	else
-		mapping->type = NUMAMIG_MAPPING_ANON;
+	mapping->type = mapping_type(mapping->huge, mapping->type, mapping->path,
+				     mapping->permissions[3] == 's');
 }
 
 static bool is_octal(char c)
@@ -91,22 +95,27 @@ static bool is_octal(char c)
 	return c >= '0' && c <= '7';
 }
 
+size_t mapping_unescape_into(char *out, const char *text, size_t length)
+{
+	size_t used = 0;
+
+	for (size_t in = 0; in < length; in++) {
+		if (text[in] == '\\' && in + 3 < length && is_octal(text[in + 1]) && is_octal(text[in + 2]) && is_octal(text[in + 3])) {
+			out[used++] = (char)(((text[in + 1] - '0') << 6) | ((text[in + 2] - '0') << 3) |
+					     (text[in + 3] - '0'));
+			in += 3;
+		} else
+			out[used++] = text[in];
+	}
+	return used;
+}
+
 char *mapping_unescape(const char *text, size_t length)
 {
 	char *result = malloc(length + 1);
-	size_t out = 0;
 
-	if (!result)
-		return NULL;
-	for (size_t in = 0; in < length; in++) {
-		if (text[in] == '\\' && in + 3 < length && is_octal(text[in + 1]) && is_octal(text[in + 2]) && is_octal(text[in + 3])) {
-			result[out++] = (char)(((text[in + 1] - '0') << 6) | ((text[in + 2] - '0') << 3) |
-					       (text[in + 3] - '0'));
-			in += 3;
-		} else
-			result[out++] = text[in];
-	}
-	result[out] = '\0';
+	if (result)
+		result[mapping_unescape_into(result, text, length)] = '\0';
 	return result;
 }
 
@@ -156,18 +165,33 @@ static size_t node_key_length(const char *word, size_t length)
 	return i > 1 && i < length && word[i] == '=' ? i + 1 : 0;
 }
 
-static const char *const counter_names[] = {
-	"anon", "dirty", "mapped", "mapmax", "swapcache", "active", "writeback",
+/* In the order of numa_maps_line's counters. */
+#define COUNTER(name) { name, sizeof(name) - 1 }
+static const struct {
+	const char *name;
+	size_t length;
+} counter_names[NUMA_MAPS_COUNTERS] = {
+	COUNTER("anon"), COUNTER("dirty"), COUNTER("mapped"), COUNTER("mapmax"),
+	COUNTER("swapcache"), COUNTER("active"), COUNTER("writeback"),
 };
 
 static uint64_t *counter(struct numamig_mapping *mapping, size_t index)
 {
-	uint64_t *counters[] = {
+	uint64_t *counters[NUMA_MAPS_COUNTERS] = {
 		&mapping->anon, &mapping->dirty, &mapping->mapped, &mapping->mapmax,
 		&mapping->swapcache, &mapping->active, &mapping->writeback,
 	};
 
 	return counters[index];
+}
+
+/* The counter a key names, or -1. */
+static int counter_index(const char *key, size_t length)
+{
+	for (int i = 0; i < NUMA_MAPS_COUNTERS; i++)
+		if (counter_names[i].length == length && memcmp(key, counter_names[i].name, length) == 0)
+			return i;
+	return -1;
 }
 
 /* The key of a "key=value" word, when the word has one. */
@@ -180,19 +204,14 @@ static size_t key_length(const char *word, size_t length)
 
 static bool is_field(const char *word, size_t length)
 {
-	size_t key = key_length(word, length);
+	size_t key;
 
 	if (word_is(word, length, "heap") || word_is(word, length, "stack") ||
 	    word_is(word, length, "huge") || node_key_length(word, length))
 		return true;
-	if (!key)
-		return false;
-	if (word_is(word, key, "file") || word_is(word, key, "kernelpagesize_kB"))
-		return true;
-	for (size_t i = 0; i < sizeof(counter_names) / sizeof(counter_names[0]); i++)
-		if (word_is(word, key, counter_names[i]))
-			return true;
-	return false;
+	key = key_length(word, length);
+	return key && (word_is(word, key, "file") || word_is(word, key, "kernelpagesize_kB") ||
+		       counter_index(word, key) >= 0);
 }
 
 /* A field of a newer kernel: "lowercase_key=value". */
@@ -209,111 +228,133 @@ static bool is_unknown_field(const char *word, size_t length)
 	return true;
 }
 
-static int add_node(struct line *line, struct numamig_mapping *mapping, const char *word,
+static int add_node(struct line *line, struct numa_maps_line *parsed, const char *word,
 		    size_t length, size_t key)
 {
 	uint64_t node, pages;
-	struct numamig_node_pages *nodes;
 
 	if (!text_parse_u64(word + 1, key - 2, &node) || node >= NUMAMIG_MAX_NODES)
 		return line_error(line, "bad node in", word, length);
 	if (!text_parse_u64(word + key, length - key, &pages))
 		return line_error(line, "bad node count", word, length);
-	if (mapping->node_count > 0 && mapping->nodes[mapping->node_count - 1].node >= (int)node)
+	/* ascending and below NUMAMIG_MAX_NODES: nodes[] cannot overflow */
+	if (parsed->node_count > 0 && parsed->nodes[parsed->node_count - 1].node >= (int)node)
 		return line_error(line, "node out of order in", word, length);
-	nodes = realloc(mapping->nodes, (mapping->node_count + 1) * sizeof(*nodes));
-	if (!nodes)
-		return numamig_error_set(line->error, -ENOMEM, "out of memory");
-	mapping->nodes = nodes;
-	nodes[mapping->node_count].node = (int)node;
-	nodes[mapping->node_count].pages = pages;
-	mapping->node_count++;
+	parsed->nodes[parsed->node_count].node = (int)node;
+	parsed->nodes[parsed->node_count].pages = pages;
+	parsed->node_count++;
 	return 0;
 }
 
-static int parse_field(struct line *line, struct numamig_mapping *mapping, const char *word,
+/* Node counts first: they are the most frequent words. */
+static int parse_field(struct line *line, struct numa_maps_line *parsed, const char *word,
 		       size_t length, bool *counted)
 {
-	size_t key = key_length(word, length);
 	size_t node_key = node_key_length(word, length);
+	size_t key;
 	uint64_t value;
+	int index;
 
+	if (node_key) {
+		*counted = true;
+		return add_node(line, parsed, word, length, node_key);
+	}
 	if (word_is(word, length, "heap") || word_is(word, length, "stack")) {
-		if (mapping->path || mapping->type != NUMAMIG_MAPPING_ANON)
+		if (parsed->path || parsed->location != NUMAMIG_MAPPING_ANON)
 			return line_error(line, "second location", word, length);
-		mapping->type = word[0] == 'h' ? NUMAMIG_MAPPING_HEAP : NUMAMIG_MAPPING_STACK;
+		parsed->location = word[0] == 'h' ? NUMAMIG_MAPPING_HEAP : NUMAMIG_MAPPING_STACK;
 		return 0;
 	}
 	if (word_is(word, length, "huge")) {
-		mapping->huge = true;
+		parsed->huge = true;
 		return 0;
 	}
-	if (node_key) {
+	key = key_length(word, length);
+	if (!key)
+		return line_error(line, "unexpected", word, length);
+	index = counter_index(word, key);
+	if (index >= 0) {
+		if (!text_parse_u64(word + key + 1, length - key - 1, &parsed->counters[index]))
+			return line_error(line, "bad number in", word, length);
 		*counted = true;
-		return add_node(line, mapping, word, length, node_key);
+		return 0;
 	}
-	if (key && word_is(word, key, "file")) {
-		if (mapping->path || mapping->type != NUMAMIG_MAPPING_ANON || key + 1 == length)
+	if (word_is(word, key, "file")) {
+		if (parsed->path || parsed->location != NUMAMIG_MAPPING_ANON || key + 1 == length)
 			return line_error(line, key + 1 == length ? "empty path in" : "second location",
 					  word, length);
-		mapping->path = mapping_unescape(word + key + 1, length - key - 1);
-		return mapping->path ? 0 : numamig_error_set(line->error, -ENOMEM, "out of memory");
+		parsed->path = word + key + 1;
+		parsed->path_length = length - key - 1;
+		return 0;
 	}
-	if (key && word_is(word, key, "kernelpagesize_kB")) {
+	if (word_is(word, key, "kernelpagesize_kB")) {
 		if (!text_parse_u64(word + key + 1, length - key - 1, &value) || value == 0 ||
 		    value > UINT64_MAX / 1024)
 			return line_error(line, "bad page size", word, length);
-		mapping->page_size = value * 1024;
+		parsed->page_size = value * 1024;
 		return 0;
 	}
-	for (size_t i = 0; key && i < sizeof(counter_names) / sizeof(counter_names[0]); i++)
-		if (word_is(word, key, counter_names[i])) {
-			if (!text_parse_u64(word + key + 1, length - key - 1, counter(mapping, i)))
-				return line_error(line, "bad number in", word, length);
-			*counted = true;
-			return 0;
-		}
 	if (is_unknown_field(word, length))
 		return 0;
 	return line_error(line, "unexpected", word, length);
 }
 
-static int parse_line(struct line *line, struct numamig_mapping *mapping)
+static int parse_line(struct line *line, struct numa_maps_line *parsed)
 {
-	const char *word, *policy, *policy_end;
+	const char *word;
 	size_t length;
 	bool counted = false;
 	int result;
 
+	/* not the nodes: only node_count of them are ever read */
+	memset(parsed, 0, offsetof(struct numa_maps_line, nodes));
 	if (!next_word(line, &word, &length))
 		return numamig_error_set(line->error, -EINVAL, "line %u: empty line", line->number);
-	if (!text_parse_hex(word, length, &mapping->start))
+	if (!text_parse_hex(word, length, &parsed->start))
 		return line_error(line, "bad address", word, length);
 	if (!next_word(line, &word, &length))
 		return numamig_error_set(line->error, -EINVAL, "line %u: no policy", line->number);
 	if (is_field(word, length))
 		return line_error(line, "no policy before", word, length);
-	policy = word;
-	policy_end = word + length;
+	parsed->policy = word;
+	parsed->policy_length = length;
 	while (next_word(line, &word, &length)) {
 		if (is_field(word, length) || (word[0] != '(' && !memchr(word, ':', length))) {
 			line->cursor = word;
 			break;
 		}
-		policy_end = word + length;
+		parsed->policy_length = (size_t)(word + length - parsed->policy);
 	}
-	mapping->policy = strndup(policy, (size_t)(policy_end - policy));
-	if (!mapping->policy)
-		return numamig_error_set(line->error, -ENOMEM, "out of memory");
 	while (next_word(line, &word, &length)) {
-		result = parse_field(line, mapping, word, length, &counted);
+		result = parse_field(line, parsed, word, length, &counted);
 		if (result < 0)
 			return result;
 	}
-	if (counted && mapping->page_size == 0)
+	if (counted && parsed->page_size == 0)
 		return numamig_error_set(line->error, -EINVAL,
 					 "line %u: counts without kernelpagesize_kB", line->number);
-	mapping_classify(mapping);
+	return 0;
+}
+
+int numa_maps_reader_next(struct numa_maps_reader *reader, const char *text, size_t length,
+			  bool complete)
+{
+	struct line line = { text, text + length, ++reader->number, reader->error };
+	struct numa_maps_line *parsed = &reader->line;
+	int result;
+
+	if (!complete)
+		return line_error(&line, "truncated line", text, length);
+	if (memchr(text, '\0', length))
+		return line_error(&line, "NUL byte in", text, length);
+	result = parse_line(&line, parsed);
+	if (result < 0)
+		return result;
+	if (reader->number > 1 && parsed->start <= reader->previous_start)
+		return numamig_error_set(reader->error, -EINVAL,
+					 "line %u: address %" PRIx64 " not above the line before",
+					 reader->number, parsed->start);
+	reader->previous_start = parsed->start;
 	return 0;
 }
 
@@ -335,31 +376,45 @@ void numamig_memory_map_free(struct numamig_memory_map *map)
 	free(map);
 }
 
-static int append_line(struct numamig_memory_map *map, size_t *capacity, struct line *line)
+/* A mapping of its own (allocated strings and nodes) from a parsed line. */
+static int append_mapping(struct numamig_memory_map *map, size_t *capacity,
+			  const struct numa_maps_line *parsed, struct numamig_error *error)
 {
 	struct numamig_mapping *mapping;
-	int result;
 
 	if (map->count == *capacity) {
 		size_t bigger = *capacity ? *capacity * 2 : 64;
 		struct numamig_mapping *mappings = realloc(map->mappings, bigger * sizeof(*mappings));
 
 		if (!mappings)
-			return numamig_error_set(line->error, -ENOMEM, "out of memory");
+			return numamig_error_set(error, -ENOMEM, "out of memory");
 		map->mappings = mappings;
 		*capacity = bigger;
 	}
 	mapping = &map->mappings[map->count];
 	memset(mapping, 0, sizeof(*mapping));
-	result = parse_line(line, mapping);
-	if (result == 0 && map->count > 0 && mapping->start <= map->mappings[map->count - 1].start)
-		result = numamig_error_set(line->error, -EINVAL,
-					   "line %u: address %" PRIx64 " not above the line before",
-					   line->number, mapping->start);
-	if (result < 0) {
-		mapping_release(mapping);
-		return result;
+	mapping->start = parsed->start;
+	mapping->type = parsed->location;
+	mapping->huge = parsed->huge;
+	mapping->page_size = parsed->page_size;
+	for (size_t i = 0; i < NUMA_MAPS_COUNTERS; i++)
+		*counter(mapping, i) = parsed->counters[i];
+	mapping->policy = strndup(parsed->policy, parsed->policy_length);
+	if (parsed->path)
+		mapping->path = mapping_unescape(parsed->path, parsed->path_length);
+	if (parsed->node_count) {
+		mapping->nodes = malloc(parsed->node_count * sizeof(*mapping->nodes));
+		if (mapping->nodes) {
+			memcpy(mapping->nodes, parsed->nodes, parsed->node_count * sizeof(*mapping->nodes));
+			mapping->node_count = parsed->node_count;
+		}
 	}
+	if (!mapping->policy || (parsed->path && !mapping->path) ||
+	    (parsed->node_count && !mapping->nodes)) {
+		mapping_release(mapping);
+		return numamig_error_set(error, -ENOMEM, "out of memory");
+	}
+	mapping_classify(mapping);
 	map->count++;
 	return 0;
 }
@@ -368,6 +423,8 @@ int numamig_numa_maps_parse(const char *text, size_t length, struct numamig_memo
 			    struct numamig_error *error)
 {
 	struct numamig_memory_map *parsed = calloc(1, sizeof(*parsed));
+	/* 16 KiB of node counts: not on the stack */
+	struct numa_maps_reader *reader = calloc(1, sizeof(*reader));
 	struct text_lines lines;
 	const char *start;
 	size_t line_length, capacity = 0;
@@ -375,19 +432,19 @@ int numamig_numa_maps_parse(const char *text, size_t length, struct numamig_memo
 	int result = 0;
 
 	*map = NULL;
-	if (!parsed)
+	if (!parsed || !reader) {
+		free(parsed);
+		free(reader);
 		return numamig_error_set(error, -ENOMEM, "out of memory");
+	}
+	reader->error = error;
 	text_lines_init(&lines, text, length);
 	while (result == 0 && text_lines_next(&lines, &start, &line_length, &complete)) {
-		struct line line = { start, start + line_length, lines.number, error };
-
-		if (!complete)
-			result = line_error(&line, "truncated line", start, line_length);
-		else if (memchr(start, '\0', line_length))
-			result = line_error(&line, "NUL byte in", start, line_length);
-		else
-			result = append_line(parsed, &capacity, &line);
+		result = numa_maps_reader_next(reader, start, line_length, complete);
+		if (result == 0)
+			result = append_mapping(parsed, &capacity, &reader->line, error);
 	}
+	free(reader);
 	if (result < 0) {
 		numamig_memory_map_free(parsed);
 		return result;

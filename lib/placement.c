@@ -3,7 +3,19 @@
 
 #include <string.h>
 
+#include "mapping.h"
 #include "numamig.h"
+
+void placement_add(struct numamig_placement *placement, enum numamig_mapping_type type, int node,
+		   uint64_t bytes)
+{
+	if (node < 0 || node >= NUMAMIG_MAX_NODES)
+		return;
+	placement->total += bytes;
+	placement->node_bytes[node] += bytes;
+	placement->type_bytes[type] += bytes;
+	placement->type_node_bytes[type][node] += bytes;
+}
 
 void numamig_placement_of_map(const struct numamig_memory_map *map,
 			      struct numamig_placement *placement)
@@ -12,17 +24,9 @@ void numamig_placement_of_map(const struct numamig_memory_map *map,
 	for (size_t index = 0; index < map->count; index++) {
 		const struct numamig_mapping *mapping = &map->mappings[index];
 
-		for (size_t entry = 0; entry < mapping->node_count; entry++) {
-			int node = mapping->nodes[entry].node;
-			uint64_t bytes = mapping->nodes[entry].pages * mapping->page_size;
-
-			if (node < 0 || node >= NUMAMIG_MAX_NODES)
-				continue;
-			placement->total += bytes;
-			placement->node_bytes[node] += bytes;
-			placement->type_bytes[mapping->type] += bytes;
-			placement->type_node_bytes[mapping->type][node] += bytes;
-		}
+		for (size_t entry = 0; entry < mapping->node_count; entry++)
+			placement_add(placement, mapping->type, mapping->nodes[entry].node,
+				      mapping->nodes[entry].pages * mapping->page_size);
 	}
 }
 

@@ -12,11 +12,18 @@
  * cgroup.procs, under the cgroup v2 mount (so the path /proc/PID/cgroup
  * shows works); a relative one is under the cgroup v2 mount. The calling process is
  * not left out.
+ *
+ * libproc2 is opened with dlopen when a live selection needs it, not
+ * linked: linked, it and the libraries it needs in turn (libsystemd,
+ * libgcrypt, libzstd, liblz4, liblzma, libcap, libgpg-error) are loaded
+ * at every start of every tool, about 7 ms of processor time each time,
+ * more than numamaps -s spends reading a process of 10 000 mappings.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pwd.h>
 #include <regex.h>
@@ -237,18 +244,51 @@ static int consider(struct selector *selector, pid_t pid, const char *command, u
 	return 0;
 }
 
+/* The soname of procps 4's libproc2, whose interface pids.h declares. */
+#define PROC2_LIBRARY "libproc2.so.0"
+
+/* The libproc2 functions used, typed by its header. */
+struct proc2 {
+	void *library;
+	__typeof__(procps_pids_new) *pids_new;
+	__typeof__(procps_pids_reap) *pids_reap;
+	__typeof__(procps_pids_unref) *pids_unref;
+};
+
+static int proc2_open(struct proc2 *proc2, struct numamig_error *error)
+{
+	proc2->library = dlopen(PROC2_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (proc2->library) {
+		*(void **)&proc2->pids_new = dlsym(proc2->library, "procps_pids_new");
+		*(void **)&proc2->pids_reap = dlsym(proc2->library, "procps_pids_reap");
+		*(void **)&proc2->pids_unref = dlsym(proc2->library, "procps_pids_unref");
+		if (proc2->pids_new && proc2->pids_reap && proc2->pids_unref)
+			return 0;
+	}
+	numamig_error_set(error, -ENOENT, "cannot list processes: %s", dlerror());
+	if (proc2->library)
+		dlclose(proc2->library);
+	return -ENOENT;
+}
+
 static int scan_live(struct selector *selector)
 {
 	enum pids_item items[] = { PIDS_ID_PID, PIDS_CMD, PIDS_ID_RUID };
 	enum { ITEM_PID, ITEM_COMMAND, ITEM_UID };
 	struct pids_info *info = NULL;
 	struct pids_fetch *fetched;
-	int result = procps_pids_new(&info, items, sizeof(items) / sizeof(items[0]));
+	struct proc2 proc2;
+	int result = proc2_open(&proc2, selector->error);
 
 	if (result < 0)
+		return result;
+	result = proc2.pids_new(&info, items, sizeof(items) / sizeof(items[0]));
+	if (result < 0) {
+		dlclose(proc2.library);
 		return numamig_error_set(selector->error, result < -1 ? result : -EIO,
 					 "cannot list processes");
-	fetched = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+	}
+	fetched = proc2.pids_reap(info, PIDS_FETCH_TASKS_ONLY);
 	if (!fetched)
 		result = numamig_error_set(selector->error, -EIO, "cannot list processes");
 	for (int i = 0; fetched && result == 0 && i < fetched->counts->total; i++) {
@@ -258,7 +298,8 @@ static int scan_live(struct selector *selector)
 				  PIDS_VAL(ITEM_COMMAND, str, stack, info),
 				  PIDS_VAL(ITEM_UID, u_int, stack, info));
 	}
-	procps_pids_unref(&info);
+	proc2.pids_unref(&info);
+	dlclose(proc2.library);
 	return result;
 }
 

@@ -77,13 +77,13 @@ struct census {
 	struct numamig_placement *placement;	/* scratch, too big for the stack */
 };
 
+/* From census->placement, which holds the process's sums. */
 static int fill_row(struct census *census, const struct numamig_process *process,
-		    const struct numamig_memory_map *map, struct row *row)
+		    struct row *row)
 {
 	struct numamig_nodes held;
 	size_t kept;
 
-	numamig_placement_of_map(map, census->placement);
 	numamig_placement_nodes(census->placement, &held);
 	numamig_nodes_or(&census->nodes, &census->nodes, &held);
 	kept = (size_t)(numamig_nodes_last(&held) + 1);
@@ -110,13 +110,12 @@ static int read_row(const char *sysroot, pid_t pid, struct census *census, struc
 {
 	struct numamig_error error = { 0 };
 	struct numamig_process *process = NULL;
-	struct numamig_memory_map *map = NULL;
 	int status = numamig_process_open(sysroot, pid, &process, &error);
 
 	if (status == 0 && numamig_process_is_kernel_thread(process))
 		status = 1;
 	else if (status == 0)
-		status = numamig_memory_map_read(sysroot, pid, &map, &error);
+		status = numamig_placement_read(sysroot, pid, census->placement, &error);
 	if (status == 0 && numamig_process_check_alive(process) < 0)
 		status = -ESRCH;
 	if (status == -ESRCH)
@@ -128,8 +127,7 @@ static int read_row(const char *sysroot, pid_t pid, struct census *census, struc
 		census->failed = true;
 	}
 	if (status == 0)
-		status = fill_row(census, process, map, row);
-	numamig_memory_map_free(map);
+		status = fill_row(census, process, row);
 	numamig_process_free(process);
 	return status;
 }

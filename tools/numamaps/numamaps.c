@@ -243,7 +243,14 @@ int numamaps_read_process(const struct numamaps_control *control, pid_t pid,
 		goto failed;
 	}
 	error = (struct numamig_error){ 0 };
-	status = numamig_memory_map_read(control->common.sysroot, pid, &read->map, &error);
+	/* -s needs only the sums: numa_maps summed as it is read, no maps, no mappings kept */
+	if (control->summary) {
+		read->placement = malloc(sizeof(*read->placement));
+		status = read->placement ? numamig_placement_read(control->common.sysroot, pid,
+								  read->placement, &error)
+					 : numamig_error_set(&error, -ENOMEM, "out of memory");
+	} else
+		status = numamig_memory_map_read(control->common.sysroot, pid, &read->map, &error);
 	/* What was read must belong to the process pinned by process_open. */
 	if (status == -ESRCH || (status == 0 && numamig_process_check_alive(read->process) < 0)) {
 		message_warn("no process with PID %d: it has exited", (int)pid);
@@ -259,8 +266,10 @@ int numamaps_read_process(const struct numamaps_control *control, pid_t pid,
 
 failed:
 	numamig_memory_map_free(read->map);
+	free(read->placement);
 	numamig_process_free(read->process);
 	read->map = NULL;
+	read->placement = NULL;
 	read->process = NULL;
 	return status;
 }
@@ -274,7 +283,13 @@ static void choose_nodes(struct numamaps_control *control,
 	control->nodes = *numamig_topology_with_memory(topology);
 	for (process = 0; process < control->process_count; process++) {
 		const struct numamig_memory_map *map = control->processes[process].map;
+		struct numamig_nodes held;
 
+		if (!map) {
+			numamig_placement_nodes(control->processes[process].placement, &held);
+			numamig_nodes_or(&control->nodes, &control->nodes, &held);
+			continue;
+		}
 		for (mapping = 0; mapping < map->count; mapping++)
 			for (entry = 0; entry < map->mappings[mapping].node_count; entry++)
 				numamig_nodes_add(&control->nodes,
@@ -288,6 +303,7 @@ static void free_control(struct numamaps_control *control)
 
 	for (process = 0; process < control->process_count; process++) {
 		numamig_memory_map_free(control->processes[process].map);
+		free(control->processes[process].placement);
 		numamig_process_free(control->processes[process].process);
 	}
 	free(control->processes);

@@ -11,7 +11,8 @@
 /* A process that could be read. */
 struct numamaps_process {
 	struct numamig_process *process;
-	struct numamig_memory_map *map;
+	struct numamig_memory_map *map;		/* NULL with -s */
+	struct numamig_placement *placement;	/* with -s, the sums alone; else NULL */
 };
 
 struct numamaps_control {

@@ -7,9 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdlib.h>
 
-#include "messages.h"
 #include "numamaps.h"
 #include "output.h"
 
@@ -67,34 +65,23 @@ static void add_row(struct output *output, const struct numamaps_control *contro
 int summary_print(const struct numamaps_control *control)
 {
 	struct output_table chosen = table;
-	struct numamig_placement *placement;
 	struct output *output;
 	size_t process;
 	int type, status;
 
-	/* Too big for the stack: two arrays of every possible node. */
-	placement = malloc(sizeof(*placement));
-	if (!placement) {
-		message_warn_code(ENOMEM, "cannot sum the memory");
-		return -ENOMEM;
-	}
 	chosen.nodes = &control->nodes;
 	output = output_new(&chosen, &control->common);
-	if (!output) {
-		free(placement);
+	if (!output)
 		return -EINVAL;
-	}
 	for (process = 0; process < control->process_count; process++) {
 		const struct numamaps_process *read = &control->processes[process];
 
-		numamig_placement_of_map(read->map, placement);
 		for (type = NUMAMIG_MAPPING_ANON; type <= NUMAMIG_MAPPING_HUGETLB; type++)
-			add_row(output, control, read->process, placement, type);
-		add_row(output, control, read->process, placement, -1);
+			add_row(output, control, read->process, read->placement, type);
+		add_row(output, control, read->process, read->placement, -1);
 	}
 	/* Made even then, so that a bad -o is reported. */
 	status = control->process_count ? output_print(output) : 0;
 	output_free(output);
-	free(placement);
 	return status;
 }
