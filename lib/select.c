@@ -84,6 +84,8 @@ static void pid_list_sort(struct pid_list *list)
 {
 	size_t kept = 0;
 
+	if (list->count == 0)
+		return;		/* pids may be NULL, which qsort must not get */
 	qsort(list->pids, list->count, sizeof(*list->pids), compare_pids);
 	for (size_t i = 0; i < list->count; i++)
 		if (kept == 0 || list->pids[kept - 1] != list->pids[i])

@@ -25,11 +25,12 @@ static bool known_policy(const char *policy)
 {
 	for (size_t i = 0; i < sizeof(policy_modes) / sizeof(policy_modes[0]); i++) {
 		size_t length = strlen(policy_modes[i]);
-		char next = policy[length];
 
-		/* the mode, then its flags (=), its nodes (:) or nothing */
+		/* the mode, then its flags (=), its nodes (:) or nothing; the
+		 * character after the mode is read only once the mode matched:
+		 * a shorter policy ends before it */
 		if (strncmp(policy, policy_modes[i], length) == 0 &&
-		    (next == '\0' || next == ':' || next == '='))
+		    (policy[length] == '\0' || policy[length] == ':' || policy[length] == '='))
 			return true;
 	}
 	return false;
