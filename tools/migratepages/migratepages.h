@@ -41,6 +41,7 @@ struct process_move {
 	struct numamig_plan plan;
 	struct numamig_migration_result result;
 	long kernel_failures;			/* migrate_pages(2)'s return value */
+	bool target_full;			/* migrate_pages(2) answered ENOMEM */
 	bool by_page_engine;
 	struct numamig_page_result pages;	/* by_page_engine only */
 	bool system_delta_known;

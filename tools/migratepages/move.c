@@ -107,7 +107,28 @@ static int move_by_kernel(const struct numamig_process *process, struct process_
 	int status = numamig_migrate_process(process, &control->from, &control->to,
 					     &move->kernel_failures, &error);
 
+	/* The kernel stops at the first page the target has no room for
+	 * and answers ENOMEM: what moved until then stays moved, so this is
+	 * a partial move, and the comparison finds what stayed. */
+	if (status == -ENOMEM && numamig_process_check_alive(process) == 0) {
+		move->target_full = true;
+		return 0;
+	}
 	return explain_failure(process, move, status, &error);
+}
+
+/* After an ENOMEM, what the comparison could only call failed stayed
+ * for want of room on the target. */
+static void blame_full_target(struct numamig_migration_result *result)
+{
+	result->stayed_by_outcome[NUMAMIG_OUTCOME_NO_MEMORY] +=
+		result->stayed_by_outcome[NUMAMIG_OUTCOME_FAILED];
+	result->stayed_by_outcome[NUMAMIG_OUTCOME_FAILED] = 0;
+	for (int node = 0; node < NUMAMIG_MAX_NODES; node++) {
+		result->stayed_on_node[node][NUMAMIG_OUTCOME_NO_MEMORY] +=
+			result->stayed_on_node[node][NUMAMIG_OUTCOME_FAILED];
+		result->stayed_on_node[node][NUMAMIG_OUTCOME_FAILED] = 0;
+	}
 }
 
 /*
@@ -192,6 +213,8 @@ int move_process(const struct migratepages_control *control, struct numamig_proc
 					  &move->result);
 		if (move->by_page_engine)
 			take_page_outcomes(move);
+		else if (move->target_full)
+			blame_full_target(&move->result);
 		/* the engine's own clock stops before it queries the pages
 		 * again for its "after": that is checking, not moving */
 		if (move->by_page_engine)

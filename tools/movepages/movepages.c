@@ -174,6 +174,19 @@ static noreturn void fail_library(const struct numamig_error *error, int code, c
 	exit(NUMAMIG_EXIT_FAILURE);
 }
 
+/* A process that exits makes the kernel answer ESRCH, or EINVAL (a
+ * zombie has no memory), and leaves an empty memory map: say that it
+ * went away, not what became of its pages. */
+static void fail_if_exited(const char *when)
+{
+	if (numamig_process_check_alive(process) == 0)
+		return;
+	message_warn("process %d (%s) exited %s", (int)control.pid,
+		     numamig_process_command(process), when);
+	release();
+	exit(NUMAMIG_EXIT_FAILURE);
+}
+
 /* --to and --from, checked against the machine and the process's cpuset
  * before anything moves, so the kernel's EACCES/ENODEV never need decoding. */
 static void parse_nodes(struct numamig_page_request *request)
@@ -277,6 +290,7 @@ int main(int argc, char **argv)
 		return NUMAMIG_EXIT_FAILURE;
 	}
 	rc = numamig_memory_map_read(NULL, control.pid, &map, &error);
+	fail_if_exited("before the move");
 	if (rc < 0)
 		fail_library(&error, rc, "cannot read the mappings");
 
@@ -315,10 +329,17 @@ int main(int argc, char **argv)
 		numamig_counters_delta(&before, &after, &control.counters_delta);
 	progress_free(progress);
 	if (rc < 0) {
-		message_warn_library(&error, rc, "cannot move the pages of process %d", (int)control.pid);
 		free(result);
+		fail_if_exited("during the move");
+		message_warn_library(&error, rc, "cannot move the pages of process %d", (int)control.pid);
 		release();
 		return NUMAMIG_EXIT_FAILURE;
+	}
+	/* The engine's queries name the process by its PID: had it gone,
+	 * they may have described another process that took the PID. */
+	if (numamig_process_check_alive(process) < 0) {
+		free(result);
+		fail_if_exited("during the move");
 	}
 
 	status = exit_status(result);
