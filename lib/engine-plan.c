@@ -31,7 +31,8 @@ static size_t merge_ranges(struct numamig_range *ranges, size_t count)
 {
 	size_t merged = 0;
 
-	qsort(ranges, count, sizeof(*ranges), compare_ranges);
+	if (count > 1)		/* ranges may be NULL when there are none */
+		qsort(ranges, count, sizeof(*ranges), compare_ranges);
 	for (size_t index = 0; index < count; index++) {
 		if (ranges[index].end <= ranges[index].start)
 			continue;
@@ -81,7 +82,8 @@ static void drop_overlaps(struct engine_plan *plan)
 {
 	size_t kept = 0;
 
-	qsort(plan->segments, plan->count, sizeof(*plan->segments), compare_segments);
+	if (plan->count > 1)	/* segments may be NULL when there are none */
+		qsort(plan->segments, plan->count, sizeof(*plan->segments), compare_segments);
 	for (size_t index = 0; index < plan->count; index++) {
 		struct engine_segment segment = plan->segments[index];
 
