@@ -7,7 +7,9 @@
  *
  *   SIGUSR1  verify the pattern, write "ok" or "corrupt BYTES" to --result
  *   SIGUSR2  write the longest pause seen so far to --stall, start again
- *   SIGTERM  stop the writers and the child, exit 0
+ *   SIGURG   stop the threads and unmap the region (a range vanishing
+ *            under a move); a later check answers "unmapped"
+ *   SIGTERM  stop the writers and the child, exit 0 (as --lifetime does)
  *
  * The word at address A holds mix(A) ^ G, where G is the generation of the
  * pass that last wrote it (0 for the fill). Writer threads keep rewriting
@@ -31,6 +33,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +59,7 @@ struct options {
 	bool shared;
 	bool fork_child;
 	int writers;
+	long lifetime_ms;	/* exit this long after ready; -1: never */
 	const char *ready_path;
 	const char *result_path;
 	const char *child_path;
@@ -198,7 +203,8 @@ static void usage(int status)
 {
 	fputs("usage: workload [--size SIZE] [--page-size 4k|thp|hugetlb] [--node NODES]\n"
 	      "                [--keep-policy] [--shared] [--threads N] [--fork]\n"
-	      "                [--ready FILE] [--result FILE] [--child FILE] [--stall FILE]\n",
+	      "                [--ready FILE] [--result FILE] [--child FILE] [--stall FILE]\n"
+	      "                [--lifetime MILLISECONDS]\n",
 	      status ? stderr : stdout);
 	exit(status);
 }
@@ -217,12 +223,13 @@ static void parse_options(int argc, char **argv, struct options *options)
 		{ "result", required_argument, NULL, 'R' },
 		{ "child", required_argument, NULL, 'c' },
 		{ "stall", required_argument, NULL, 'T' },
+		{ "lifetime", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int option;
 
-	*options = (struct options){ .size = 64UL << 20, .pages = PAGES_4K };
+	*options = (struct options){ .size = 64UL << 20, .pages = PAGES_4K, .lifetime_ms = -1 };
 	while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (option) {
 		case 's': options->size = parse_size(optarg); break;
@@ -249,6 +256,15 @@ static void parse_options(int argc, char **argv, struct options *options)
 		case 'R': options->result_path = optarg; break;
 		case 'c': options->child_path = optarg; break;
 		case 'T': options->stall_path = optarg; break;
+		case 'l': {
+			char *end;
+
+			errno = 0;
+			options->lifetime_ms = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || options->lifetime_ms < 0)
+				fail("invalid lifetime '%s' (milliseconds)", optarg);
+			break;
+		}
 		case 'h': usage(0); break;
 		default: usage(1);
 		}
@@ -330,6 +346,10 @@ static void *writer(void *argument)
 	size_t first = share * slice;
 	size_t end = slice + 1 == writer_count ? region_words : first + share;
 
+	/* Nice 19, this thread only: the writers take the CPUs the tools
+	 * under test leave idle (the guest has two), and still write while a
+	 * single-threaded move goes on, without making every test slower. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
 	while (!stopping) {
 		uint64_t started = now_ns(), rest;
 		struct timespec pause;
@@ -342,7 +362,6 @@ static void *writer(void *argument)
 	}
 	return NULL;
 }
-
 
 /*
  * Timestamps in a loop that reads one word of every page in turn (a page
@@ -376,6 +395,39 @@ static void *stall_meter(void *argument)
 	return NULL;
 }
 
+/* Once: the writers and the stall meter end; their pages are left alone. */
+static void stop_threads(pthread_t *threads, int *thread_count)
+{
+	stopping = true;
+	for (int index = 0; index < *thread_count; index++)
+		pthread_join(threads[index], NULL);
+	*thread_count = 0;
+}
+
+/*
+ * The next signal taken, or 0 once DEADLINE (monotonic nanoseconds; 0 for
+ * none) has passed: --lifetime ends the program at a moment of the test's
+ * choosing, from inside, with no process of the test's to deliver it.
+ */
+static int next_signal(const sigset_t *handled, uint64_t deadline)
+{
+	struct timespec timeout;
+	int signal_number;
+	uint64_t now;
+
+	if (deadline == 0)
+		return sigwait(handled, &signal_number) == 0 ? signal_number : -1;
+	now = now_ns();
+	if (now >= deadline)
+		return 0;
+	timeout.tv_sec = (time_t)((deadline - now) / 1000000000);
+	timeout.tv_nsec = (long)((deadline - now) % 1000000000);
+	signal_number = sigtimedwait(handled, NULL, &timeout);
+	if (signal_number < 0)
+		return errno == EAGAIN ? 0 : -1;
+	return signal_number;
+}
+
 static pid_t start_child(void)
 {
 	pid_t parent = getpid(), child = fork();
@@ -402,6 +454,8 @@ int main(int argc, char **argv)
 	int thread_count = 0;
 	pid_t child = 0;
 	sigset_t handled;
+	uint64_t deadline = 0;
+	bool unmapped = false;
 	int signal_number;
 
 	parse_options(argc, argv, &options);
@@ -413,6 +467,7 @@ int main(int argc, char **argv)
 	sigaddset(&handled, SIGTERM);
 	sigaddset(&handled, SIGINT);
 	sigaddset(&handled, SIGHUP);
+	sigaddset(&handled, SIGURG);
 	pthread_sigmask(SIG_BLOCK, &handled, NULL);
 
 	region = map_region(&options);
@@ -436,15 +491,22 @@ int main(int argc, char **argv)
 		fail("cannot start the stall thread");
 	if (options.ready_path)
 		publish(options.ready_path, "%#lx %zu\n", (unsigned long)region, options.size);
+	if (options.lifetime_ms >= 0)
+		deadline = now_ns() + (uint64_t)options.lifetime_ms * 1000000;
 
 	for (;;) {
-		if (sigwait(&handled, &signal_number) != 0)
+		signal_number = next_signal(&handled, deadline);
+		if (signal_number < 0)
 			continue;
+		if (signal_number == 0)
+			break;
 		if (signal_number == SIGUSR1) {
-			size_t corrupt = corrupt_bytes();
+			size_t corrupt = unmapped ? 0 : corrupt_bytes();
 
 			if (options.result_path) {
-				if (corrupt)
+				if (unmapped)
+					publish(options.result_path, "unmapped\n");
+				else if (corrupt)
 					publish(options.result_path, "corrupt %zu\n", corrupt);
 				else
 					publish(options.result_path, "ok\n");
@@ -454,20 +516,24 @@ int main(int argc, char **argv)
 				publish(options.stall_path, "%llu\n",
 					(unsigned long long)(longest_pause_ns / 1000));
 			longest_pause_ns = 0;
+		} else if (signal_number == SIGURG) {
+			stop_threads(threads, &thread_count);
+			if (!unmapped && munmap(region, options.size) != 0)
+				fail("cannot unmap the region: %s", strerror(errno));
+			unmapped = true;
 		} else {
 			break;
 		}
 	}
 
-	stopping = true;
-	for (int index = 0; index < thread_count; index++)
-		pthread_join(threads[index], NULL);
+	stop_threads(threads, &thread_count);
 	if (options.stall_path)
 		publish(options.stall_path, "%llu\n", (unsigned long long)(longest_pause_ns / 1000));
 	if (child > 0) {
 		kill(child, SIGTERM);
 		waitpid(child, NULL, 0);
 	}
-	munmap(region, options.size);
+	if (!unmapped)
+		munmap(region, options.size);
 	return 0;
 }

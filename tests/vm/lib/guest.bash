@@ -22,6 +22,19 @@ wait_for_file() {
 	done
 }
 
+# pause_ms MS: sleeps MS milliseconds (under 1000) with no fork: `read -t`
+# on a fifo nobody writes. A process costs 40 ms or more under emulation,
+# and some tests wait hundreds of times.
+pause_ms() {
+	local seconds fifo
+	if [ -z "${PAUSE_FD:-}" ]; then
+		fifo=${BATS_TEST_TMPDIR:-/tmp}/pause.$BASHPID
+		mkfifo "$fifo" && exec {PAUSE_FD}<>"$fifo" || return 1
+	fi
+	printf -v seconds '0.%03d' "$1"
+	read -r -t "$seconds" -u "$PAUSE_FD" || true
+}
+
 # workload_start [WORKLOAD OPTIONS...]: starts tests/vm/workload in the
 # background, waits until its region is filled, and sets WORKLOAD_PID,
 # WORKLOAD_ADDRESS (hex, 0x...), WORKLOAD_SIZE (bytes), WORKLOAD_CHILD
