@@ -483,6 +483,49 @@ static void plans(void)
 	engine_plan_release(&plan);
 }
 
+/* What the rate is charged: bytes booked before each call, less those
+ * given back after it. */
+static int64_t booked;
+
+static void book(void *data, uint64_t bytes)
+{
+	(void)data;
+	booked += (int64_t)bytes;
+}
+
+static void give_back(void *data, uint64_t bytes)
+{
+	(void)data;
+	booked -= (int64_t)bytes;
+}
+
+/* --rate 50M on 256 MiB of 4 KiB pages took twice as long as it should:
+ * each block was booked once as a possible THP, then again page by page. */
+static void rate_booking(void)
+{
+	struct engine_targets targets = spread_to(1, -1);
+
+	mover.before_call = book;
+	mover.after_overbooking = give_back;
+
+	fake_reset(0);
+	booked = 0;
+	run_chunk(0, 1024, &targets, false, &tally);
+	is_u64(pages_of(&tally, NUMAMIG_OUTCOME_MOVED), 1024, "rate, 4 KiB pages: all moved");
+	is_u64((uint64_t)booked, 1024 * PAGE, "rate, 4 KiB pages: each page booked once");
+
+	fake_reset(0);
+	fake_folio(0, 512);
+	fake_folio(512, 512);
+	targets = spread_to(1, -1);
+	booked = 0;
+	run_chunk(0, 1024, &targets, false, &tally);
+	is_u64((uint64_t)booked, 1024 * PAGE, "rate, two THPs: each booked once, whole");
+
+	mover.before_call = NULL;
+	mover.after_overbooking = NULL;
+}
+
 int main(void)
 {
 	simple_moves();
@@ -491,5 +534,6 @@ int main(void)
 	refusals();
 	folios();
 	plans();
+	rate_booking();
 	return tap_done();
 }
