@@ -55,7 +55,8 @@ struct numa_maps_reader {
 };
 
 /* Parses the next line (length bytes without its newline; complete when
- * it had one) into reader->line: 0, or -EINVAL and error names the line. */
+ * it had one, and then text[length] must be that '\n') into reader->line:
+ * 0, or -EINVAL and error names the line. */
 int numa_maps_reader_next(struct numa_maps_reader *reader, const char *text, size_t length,
 			  bool complete);
 

@@ -129,14 +129,21 @@ struct line {
 
 static bool next_word(struct line *line, const char **word, size_t *length)
 {
-	while (line->cursor < line->end && *line->cursor == ' ')
-		line->cursor++;
-	if (line->cursor >= line->end)
+	const char *cursor = line->cursor;
+
+	while (cursor < line->end && *cursor == ' ')
+		cursor++;
+	if (cursor >= line->end)
 		return false;
-	*word = line->cursor;
-	while (line->cursor < line->end && *line->cursor != ' ')
-		line->cursor++;
-	*length = (size_t)(line->cursor - *word);
+	*word = cursor;
+	/* Printable bytes first, one test each: a line ends with '\n' (the
+	 * reader takes only complete lines), which stops this loop at the end. */
+	while ((unsigned char)*cursor > ' ')
+		cursor++;
+	while (cursor < line->end && *cursor != ' ')
+		cursor++;
+	line->cursor = cursor;
+	*length = (size_t)(cursor - *word);
 	return true;
 }
 
@@ -165,16 +172,6 @@ static size_t node_key_length(const char *word, size_t length)
 	return i > 1 && i < length && word[i] == '=' ? i + 1 : 0;
 }
 
-/* In the order of numa_maps_line's counters. */
-#define COUNTER(name) { name, sizeof(name) - 1 }
-static const struct {
-	const char *name;
-	size_t length;
-} counter_names[NUMA_MAPS_COUNTERS] = {
-	COUNTER("anon"), COUNTER("dirty"), COUNTER("mapped"), COUNTER("mapmax"),
-	COUNTER("swapcache"), COUNTER("active"), COUNTER("writeback"),
-};
-
 static uint64_t *counter(struct numamig_mapping *mapping, size_t index)
 {
 	uint64_t *counters[NUMA_MAPS_COUNTERS] = {
@@ -185,12 +182,21 @@ static uint64_t *counter(struct numamig_mapping *mapping, size_t index)
 	return counters[index];
 }
 
-/* The counter a key names, or -1. */
+/* The counter a key names, as numa_maps_line's counters are ordered; or -1. */
 static int counter_index(const char *key, size_t length)
 {
-	for (int i = 0; i < NUMA_MAPS_COUNTERS; i++)
-		if (counter_names[i].length == length && memcmp(key, counter_names[i].name, length) == 0)
-			return i;
+	switch (key[0]) {
+	case 'a':
+		return word_is(key, length, "anon") ? 0 : word_is(key, length, "active") ? 5 : -1;
+	case 'd':
+		return word_is(key, length, "dirty") ? 1 : -1;
+	case 'm':
+		return word_is(key, length, "mapped") ? 2 : word_is(key, length, "mapmax") ? 3 : -1;
+	case 's':
+		return word_is(key, length, "swapcache") ? 4 : -1;
+	case 'w':
+		return word_is(key, length, "writeback") ? 6 : -1;
+	}
 	return -1;
 }
 
@@ -303,7 +309,7 @@ static int parse_line(struct line *line, struct numa_maps_line *parsed)
 {
 	const char *word;
 	size_t length;
-	bool counted = false;
+	bool counted = false, more;
 	int result;
 
 	/* not the nodes: only node_count of them are ever read */
@@ -318,14 +324,13 @@ static int parse_line(struct line *line, struct numa_maps_line *parsed)
 		return line_error(line, "no policy before", word, length);
 	parsed->policy = word;
 	parsed->policy_length = length;
-	while (next_word(line, &word, &length)) {
-		if (is_field(word, length) || (word[0] != '(' && !memchr(word, ':', length))) {
-			line->cursor = word;
-			break;
-		}
+	/* the first word that is not the policy's is its first field: parsed as it is */
+	more = next_word(line, &word, &length);
+	while (more && (word[0] == '(' || memchr(word, ':', length)) && !is_field(word, length)) {
 		parsed->policy_length = (size_t)(word + length - parsed->policy);
+		more = next_word(line, &word, &length);
 	}
-	while (next_word(line, &word, &length)) {
+	for (; more; more = next_word(line, &word, &length)) {
 		result = parse_field(line, parsed, word, length, &counted);
 		if (result < 0)
 			return result;

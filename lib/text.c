@@ -28,27 +28,35 @@ bool text_lines_next(struct text_lines *lines, const char **line, size_t *length
 	return true;
 }
 
-static bool parse_base(const char *text, size_t length, unsigned base, uint64_t *value)
+/* Each byte's value as a digit, plus one: 0 for a byte that is no digit. */
+static const unsigned char digit_values[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* inlined, so that base is a constant in each caller (a multiply, not a general one) */
+static inline __attribute__((always_inline)) bool parse_base(const char *text, size_t length,
+						      unsigned base, uint64_t *value)
 {
 	uint64_t result = 0;
+
+	/* 16 hex or 19 decimal digits always fit: no overflow test for them */
+	size_t safe = base == 16 ? 16 : 19;
 
 	if (length == 0)
 		return false;
 	for (size_t i = 0; i < length; i++) {
-		unsigned digit;
-		char c = text[i];
+		/* a byte that is no digit wraps to UINT_MAX */
+		unsigned digit = digit_values[(unsigned char)text[i]] - 1U;
 
-		if (c >= '0' && c <= '9')
-			digit = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			digit = (unsigned)(c - 'a' + 10);
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			digit = (unsigned)(c - 'A' + 10);
-		else
+		if (digit >= base)
 			return false;
-		/* no division per digit: it was a fifth of numa_maps' parse */
-		if (__builtin_mul_overflow(result, base, &result) ||
-		    __builtin_add_overflow(result, digit, &result))
+		if (i < safe)
+			result = result * base + digit;
+		else if (__builtin_mul_overflow(result, base, &result) ||
+			 __builtin_add_overflow(result, digit, &result))
 			return false;
 	}
 	*value = result;
