@@ -178,7 +178,9 @@ placement() {
 }
 
 setup_file() {
-	sleep 1000 3>&- &
+	# Ended by teardown_file; a day, as the file under valgrind on a busy
+	# machine outlasted 1000 s.
+	sleep 86400 3>&- &
 	echo $! >"$BATS_FILE_TMPDIR/pid"
 	# A PID that was just used and is free again (not reused so soon).
 	sleep 0 &
