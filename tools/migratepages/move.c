@@ -139,7 +139,7 @@ static void blame_full_target(struct numamig_migration_result *result)
 static void take_page_outcomes(struct process_move *move)
 {
 	struct numamig_migration_result *result = &move->result;
-	int reasons = 0, only = NUMAMIG_OUTCOME_FAILED;
+	int reasons = 0, only = NUMAMIG_OUTCOME_FAILED, stayed_node = -1;
 
 	memset(result->stayed_by_outcome, 0, sizeof(result->stayed_by_outcome));
 	result->stayed = 0;
@@ -158,9 +158,18 @@ static void take_page_outcomes(struct process_move *move)
 		for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++)
 			on_node += result->stayed_on_node[node][outcome];
 		memset(result->stayed_on_node[node], 0, sizeof(result->stayed_on_node[node]));
+		if (on_node && stayed_node == -1)
+			stayed_node = node;
+		else if (on_node)
+			stayed_node = -2;
 		result->stayed_on_node[node][reasons == 1 ? only : NUMAMIG_OUTCOME_FAILED] =
 			on_node;
 	}
+	/* Several reasons, and one node where pages stayed: they are all
+	 * that node's, rather than "failed" (shared pages and a full target). */
+	if (reasons > 1 && stayed_node >= 0)
+		memcpy(result->stayed_on_node[stayed_node], result->stayed_by_outcome,
+		       sizeof(result->stayed_by_outcome));
 }
 
 int move_process(const struct migratepages_control *control, struct numamig_process *process,
