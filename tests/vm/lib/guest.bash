@@ -142,3 +142,13 @@ mapping_nodes() {
 require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
 }
+
+# How many rounds the long loops of races.bats and integrity.bats make:
+# 100 as root, the count the claims are made with; 20 as the unprivileged
+# user, whose runs take the same paths and would add ten minutes under
+# emulation to every run of the guest suites.
+if [ "$NUMAMIG_VM_USER" = root ]; then
+	ROUNDS=100
+else
+	ROUNDS=20
+fi

@@ -19,7 +19,7 @@ now_ms() {
 	printf -v "$1" %d $((now / 1000))
 }
 
-# The 100 runs of a race go in two streams side by side: each run is
+# The runs of a race go in two streams side by side: each run is
 # mostly waiting for processes to start, the guest has two CPUs, and a
 # busy host shares its cores among runnable threads. Each stream has a
 # directory of its own, $RACE_DIR.
@@ -112,7 +112,7 @@ race_stream() {
 	done
 }
 
-# exit_race TOOL ENGINE-OPTIONS...: 100 runs of TOOL, alternately with no
+# exit_race TOOL ENGINE-OPTIONS...: $ROUNDS runs of TOOL (100 as root), alternately with no
 # engine option and with ENGINE-OPTIONS, each on a new 8 MiB workload that
 # exits on its own at a random moment of the run: between 0 and 1.25
 # times what a run on a workload that stays takes (measured first, per
@@ -140,7 +140,7 @@ exit_race() {
 	for stream in 0 1; do
 		mkdir -p "$BATS_TEST_TMPDIR/stream$stream"
 		RACE_DIR=$BATS_TEST_TMPDIR/stream$stream race_stream "$tool" \
-			$((stream * 50 + 1)) $((stream * 50 + 50)) "${limits[@]}" "$@" \
+			$((stream * ROUNDS / 2 + 1)) $(((stream + 1) * ROUNDS / 2)) "${limits[@]}" "$@" \
 			>"$BATS_TEST_TMPDIR/outcomes$stream" 2>"$BATS_TEST_TMPDIR/failure$stream" &
 		streams[stream]=$!
 	done
@@ -154,8 +154,8 @@ exit_race() {
 	echo "# $NUMAMIG_VM_KERNEL $tool, lifetimes up to ${limits[0]} ms, ${limits[1]} ms with ${engines[1]}:" \
 		"gone before it was pinned ${outcomes[gone]:-0}, exited before the move" \
 		"${outcomes[before]:-0}, during the move ${outcomes[during]:-0}," \
-		"finished first ${outcomes[finished]:-0}; 100 runs in $((ended - began)) ms" >&3
-	assert_equal $((${outcomes[gone]:-0} + ${outcomes[before]:-0} + ${outcomes[during]:-0} + ${outcomes[finished]:-0})) 100
+		"finished first ${outcomes[finished]:-0}; $ROUNDS runs in $((ended - began)) ms" >&3
+	assert_equal $((${outcomes[gone]:-0} + ${outcomes[before]:-0} + ${outcomes[during]:-0} + ${outcomes[finished]:-0})) "$ROUNDS"
 	# the race was run: some exits landed while the tool held the process
 	[ $((${outcomes[before]:-0} + ${outcomes[during]:-0})) -gt 0 ]
 }
@@ -172,11 +172,11 @@ tool_command() {
 	fi
 }
 
-@test "the process exits at random moments during migratepages (100 runs, both engines): exit 1 says it went away" {
+@test "the process exits at random moments during migratepages (100 runs as root, 20 as the user, both engines): exit 1 says it went away" {
 	exit_race migratepages --jobs 2 --chunk 2M
 }
 
-@test "the process exits at random moments during movepages (100 runs, one job and --jobs 2): exit 1 says it went away" {
+@test "the process exits at random moments during movepages (100 runs as root, 20 as the user, one job and --jobs 2): exit 1 says it went away" {
 	exit_race movepages --jobs 2 --chunk 2M
 }
 
