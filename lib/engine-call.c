@@ -185,6 +185,12 @@ static int move_round(const struct engine_mover *mover, struct engine_vectors *v
 			continue;	/* the call was refused: not a fact about the page */
 		count_outcome(mover, entry, outcome, tally);
 		*progress = true;
+		if (vectors->status[slot] == -EFAULT && outcome == NUMAMIG_OUTCOME_NOT_PRESENT) {
+			int rc = engine_fault_record(mover, vectors, tally, entry->address, entry->bytes);
+
+			if (rc < 0)
+				return rc;
+		}
 	}
 	return whole_call_error(call_error) ? call_error : 0;
 }

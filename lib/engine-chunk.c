@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "engine-internal.h"
@@ -137,6 +138,14 @@ int engine_chunk_walk(const struct engine_mover *mover, struct engine_vectors *v
 	if (rc < 0)
 		return rc;
 	engine_chunk_plan(vectors, count, segment->step, targets, query_only, tally);
+	for (size_t index = 0; index < count; index++)
+		if (vectors->status[index] == -EFAULT) {
+			rc = engine_fault_record(mover, vectors, tally,
+						 (uint64_t)(uintptr_t)vectors->addresses[index],
+						 segment->step);
+			if (rc < 0)
+				return rc;
+		}
 	if (query_only)
 		return 0;
 	return engine_move_entries(mover, vectors, vectors->entries, vectors->entry_count, tally);

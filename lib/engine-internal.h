@@ -6,6 +6,7 @@
  *   engine-chunk.c   one chunk: THP blocks first, then page by page
  *   engine-vector.c  addresses, targets, move vectors sorted by target
  *   engine-call.c    the move_pages(2) calls and what their statuses mean
+ *   engine-faults.c  -EFAULT pages: not present, or their mapping went away
  *   engine.c         numamig_pages_move: chunks, threads, rate, progress
  */
 #ifndef NUMAMIG_ENGINE_INTERNAL_H
@@ -88,6 +89,15 @@ struct engine_tally {
 	uint64_t calls;
 };
 
+/* Addresses [start, end) the kernel answered -EFAULT for. */
+struct engine_fault_run {
+	uint64_t start;
+	uint64_t end;
+};
+
+/* Runs noted before maps is read to tell them apart (16 KiB). */
+#define ENGINE_FAULT_RUNS 1024
+
 /* The working vectors of one thread: sized for one chunk, reused for each. */
 struct engine_vectors {
 	size_t capacity;
@@ -99,6 +109,9 @@ struct engine_vectors {
 	size_t entry_count;
 	/* addresses left for the page-by-page pass of a chunk */
 	uint64_t *later;
+	/* -EFAULT pages counted not present, not yet looked up in maps */
+	struct engine_fault_run *faults;
+	size_t fault_count;
 };
 
 int engine_vectors_init(struct engine_vectors *vectors, size_t capacity);
@@ -138,6 +151,9 @@ struct engine_mover {
 	 * and booked, again one by one). */
 	void (*after_overbooking)(void *data, uint64_t bytes);
 	void *before_call_data;
+	/* Where proc/PID/maps is read (see engine-faults.c): NULL, the live
+	 * machine; the unit tests give a directory of their own. */
+	const char *sysroot;
 };
 
 /* Queries the node of each of 'count' addresses into status. Returns 0
@@ -156,6 +172,22 @@ void engine_count(struct engine_tally *tally, enum numamig_outcome outcome,
  */
 int engine_move_entries(const struct engine_mover *mover, struct engine_vectors *vectors,
 			struct engine_entry *entries, size_t count, struct engine_tally *tally);
+
+/*
+ * Notes that the page(s) [address, address + bytes), counted not present,
+ * were -EFAULT. When the notes are full they are settled. Returns 0 or
+ * -ESRCH (the process went away while they were settled).
+ */
+int engine_fault_record(const struct engine_mover *mover, struct engine_vectors *vectors,
+			struct engine_tally *tally, uint64_t address, uint64_t bytes);
+/*
+ * Reads the process's maps once: the bytes of the noted pages that no
+ * mapping covers any more move from not present to not mapped; the notes
+ * are emptied. Returns 0 (also when maps cannot be read: the pages stay
+ * not present) or -ESRCH (the process went away, and with it its maps).
+ */
+int engine_faults_settle(const struct engine_mover *mover, struct engine_vectors *vectors,
+			 struct engine_tally *tally);
 
 /* Queries, plans and (unless query_only) moves the pages of [start, end)
  * of segment. Returns 0 or a whole-call error (negative errno). */

@@ -21,8 +21,9 @@ int engine_vectors_init(struct engine_vectors *vectors, size_t capacity)
 	vectors->pending = calloc(capacity, sizeof(*vectors->pending));
 	vectors->entries = calloc(capacity, sizeof(*vectors->entries));
 	vectors->later = calloc(capacity, sizeof(*vectors->later));
+	vectors->faults = calloc(ENGINE_FAULT_RUNS, sizeof(*vectors->faults));
 	if (!vectors->addresses || !vectors->nodes || !vectors->status || !vectors->pending ||
-	    !vectors->entries || !vectors->later) {
+	    !vectors->entries || !vectors->later || !vectors->faults) {
 		engine_vectors_release(vectors);
 		return -ENOMEM;
 	}
@@ -37,6 +38,7 @@ void engine_vectors_release(struct engine_vectors *vectors)
 	free(vectors->pending);
 	free(vectors->entries);
 	free(vectors->later);
+	free(vectors->faults);
 	memset(vectors, 0, sizeof(*vectors));
 }
 
@@ -56,8 +58,9 @@ enum numamig_outcome engine_query_outcome(int status)
 	if (status >= 0)
 		return NUMAMIG_OUTCOME_ALREADY_THERE;
 	/* 6.12 says -ENOENT for a never-touched page, 6.1 -EFAULT; both say
-	 * -EFAULT for the zero page. Every address queried lies in a mapping,
-	 * so -EFAULT is not "no mapping" here. */
+	 * -EFAULT for the zero page. Every address queried lay in a mapping
+	 * when the plan was made; one unmapped since is told apart later
+	 * (engine-faults.c). */
 	if (status == -ENOENT || status == -EFAULT)
 		return NUMAMIG_OUTCOME_NOT_PRESENT;
 	return NUMAMIG_OUTCOME_FAILED;

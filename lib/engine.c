@@ -207,6 +207,11 @@ static void *worker(void *data)
 		}
 		report_progress(run, end - start, tally->bytes[NUMAMIG_OUTCOME_MOVED] - moved);
 	}
+	if (rc == 0) {
+		rc = engine_faults_settle(&run->mover, &vectors, tally);
+		if (rc < 0)
+			fail(run, rc);
+	}
 	pthread_mutex_lock(&run->lock);
 	add_tally(&run->total, tally);
 	pthread_mutex_unlock(&run->lock);

@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <numaif.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine-internal.h"
 #include "tap.h"
@@ -26,6 +28,7 @@ struct fake_page {
 	bool present;
 	bool shared;
 	bool pinned;
+	bool unmapped;		/* no mapping covers it (any more) */
 	int folio;		/* index of its folio's first page */
 	int folio_pages;	/* on the first page: the folio's size */
 };
@@ -37,16 +40,52 @@ static int queried;		/* entries queried by the last run_chunk */
 static int fail_errno;		/* a whole-call error for the next calls */
 static int queued[PAGES];
 static int queued_count;
+static bool fault_when_absent;	/* 6.1: -EFAULT for a never-touched page */
+/* Pages [unmap_first, unmap_end) are unmapped as move call unmap_at_call begins. */
+static int unmap_at_call, unmap_first, unmap_end;
+static char sysroot[64];	/* the engine reads SYSROOT/proc/1/maps */
+
+/* Writes proc/1/maps: a line for each run of mapped pages. */
+static void write_maps(void)
+{
+	char path[128];
+	FILE *maps;
+
+	snprintf(path, sizeof(path), "%s/proc/1/maps", sysroot);
+	maps = fopen(path, "w");
+	if (!maps)
+		exit(99);
+	for (int page = 0; page < PAGES;) {
+		int end = page;
+
+		while (end < PAGES && !pages[end].unmapped)
+			end++;
+		if (end > page)
+			fprintf(maps, "%lx-%lx rw-p 00000000 00:00 0 \n", BASE + page * PAGE, BASE + end * PAGE);
+		page = end + 1;
+	}
+	fclose(maps);
+}
+
+static void fake_unmap(int first, int end)
+{
+	for (int page = first; page < end; page++)
+		pages[page].unmapped = true;
+	write_maps();
+}
 
 static void fake_reset(int node)
 {
 	for (int page = 0; page < PAGES; page++)
-		pages[page] = (struct fake_page){ node, true, false, false, page, 1 };
+		pages[page] = (struct fake_page){ node, true, false, false, false, page, 1 };
 	for (int node_index = 0; node_index < 8; node_index++)
 		room[node_index] = -1;
 	move_calls = 0;
 	fail_errno = 0;
 	queued_count = 0;
+	fault_when_absent = false;
+	unmap_at_call = 0;
+	write_maps();
 }
 
 static void fake_folio(int first, int count)
@@ -62,9 +101,21 @@ static int fake_index(const void *address)
 {
 	uintptr_t value = (uintptr_t)address;
 
-	if (value < BASE || value >= BASE + PAGES * PAGE)
+	if (value < BASE || value >= BASE + PAGES * PAGE || pages[(value - BASE) / PAGE].unmapped)
 		return -1;
 	return (int)((value - BASE) / PAGE);
+}
+
+/* What a query says of an address. */
+static int query_status(const void *address)
+{
+	int page = fake_index(address);
+
+	if (page < 0)
+		return -EFAULT;
+	if (!pages[page].present)
+		return fault_when_absent ? -EFAULT : -ENOENT;
+	return pages[page].node;
 }
 
 static int add_page(const void *address, int target, bool move_all)
@@ -74,7 +125,7 @@ static int add_page(const void *address, int target, bool move_all)
 	if (index < 0)
 		return -EFAULT;
 	if (!pages[index].present)
-		return -ENOENT;
+		return fault_when_absent ? -EFAULT : -ENOENT;
 	folio = pages[index].folio;
 	if (pages[folio].node == target)
 		return 0;
@@ -134,15 +185,13 @@ long move_pages(int pid, unsigned long count, void **addresses, const int *nodes
 	}
 	if (!nodes) {
 		queried += (int)count;
-		for (index = 0; index < count; index++) {
-			int page = fake_index(addresses[index]);
-
-			status[index] = page < 0 ? -EFAULT : !pages[page].present ? -ENOENT
-										  : pages[page].node;
-		}
+		for (index = 0; index < count; index++)
+			status[index] = query_status(addresses[index]);
 		return 0;
 	}
 	move_calls++;
+	if (move_calls == unmap_at_call)
+		fake_unmap(unmap_first, unmap_end);
 	for (index = 0; index < count; index++) {
 		int added;
 
@@ -180,7 +229,9 @@ out:
 
 /* ---------------------------------------------------------------- runs */
 
-static struct engine_mover mover = { .pid = 1, .flags = MPOL_MF_MOVE, .block = BLOCK, .base_page = PAGE };
+static struct engine_mover mover = {
+	.pid = 1, .flags = MPOL_MF_MOVE, .block = BLOCK, .base_page = PAGE, .sysroot = sysroot
+};
 
 static struct engine_targets spread_to(int first, int second)
 {
@@ -206,6 +257,8 @@ static int run_chunk(int first, int count, struct engine_targets *targets, bool 
 		return -ENOMEM;
 	rc = engine_chunk_walk(&mover, &vectors, &segment, segment.start, segment.end, targets,
 			       query_only, tally);
+	if (rc == 0)	/* as each thread of lib/engine.c does when it is done */
+		rc = engine_faults_settle(&mover, &vectors, tally);
 	engine_vectors_release(&vectors);
 	return rc;
 }
@@ -526,8 +579,109 @@ static void rate_booking(void)
 	mover.after_overbooking = NULL;
 }
 
+/* -EFAULT is a page not present, or a page whose mapping went away
+ * during the move: only maps, read at the end, tells which. */
+static void vanished(void)
+{
+	struct engine_targets targets = spread_to(1, -1);
+	struct engine_vectors vectors;
+	uint64_t address;
+	char path[128];
+
+	fake_reset(0);
+	fault_when_absent = true;
+	for (int page = 0; page < 512; page += 2)
+		pages[page].present = false;
+	run_chunk(0, 1024, &targets, false, &tally);
+	ok(pages_of(&tally, NUMAMIG_OUTCOME_NOT_PRESENT) == 256 &&
+	   pages_of(&tally, NUMAMIG_OUTCOME_NOT_MAPPED) == 0 && pages_of(&tally, NUMAMIG_OUTCOME_MOVED) == 768,
+	   "6.1's -EFAULT for untouched pages in a mapping: not present, not 'not mapped'");
+
+	fake_reset(0);
+	fake_unmap(512, 1024);
+	run_chunk(0, 1024, &targets, false, &tally);
+	ok(pages_of(&tally, NUMAMIG_OUTCOME_NOT_MAPPED) == 512 &&
+	   pages_of(&tally, NUMAMIG_OUTCOME_NOT_PRESENT) == 0 && pages_of(&tally, NUMAMIG_OUTCOME_MOVED) == 512,
+	   "half the range unmapped before its query: 512 not mapped, 512 moved");
+
+	fake_reset(0);
+	unmap_at_call = 2;	/* after the block heads, before the pages */
+	unmap_first = 256;
+	unmap_end = 1024;
+	run_chunk(0, 1024, &targets, false, &tally);
+	ok(pages_of(&tally, NUMAMIG_OUTCOME_NOT_MAPPED) == 768 - 1 &&
+	   pages_of(&tally, NUMAMIG_OUTCOME_NOT_PRESENT) == 0 &&
+	   pages_of(&tally, NUMAMIG_OUTCOME_MOVED) == 256 + 1,
+	   "unmapped between the query and the move: what had not moved is not mapped");
+
+	fake_reset(0);
+	run_chunk(0, 1024, &targets, true, &tally);
+	fake_unmap(0, 1024);
+	run_chunk(0, 1024, &targets, true, &tally);
+	is_u64(pages_of(&tally, NUMAMIG_OUTCOME_NOT_MAPPED), 1024, "a query of an unmapped range: not mapped");
+
+	/* more runs than the notes hold: settled on the way, none lost */
+	fake_reset(0);
+	for (int page = 0; page < PAGES; page += 2)
+		pages[page].unmapped = true;
+	write_maps();
+	engine_vectors_init(&vectors, 16);
+	memset(&tally, 0, sizeof(tally));
+	for (int round = 0; round < 3; round++)
+		for (int page = 0; page < PAGES; page += 2) {
+			address = BASE + (uint64_t)page * PAGE;
+			tally.bytes[NUMAMIG_OUTCOME_NOT_PRESENT] += PAGE;
+			if (engine_fault_record(&mover, &vectors, &tally, address, PAGE) < 0)
+				break;
+		}
+	ok(vectors.fault_count <= ENGINE_FAULT_RUNS, "3072 runs noted in %d places", ENGINE_FAULT_RUNS);
+	is_int(engine_faults_settle(&mover, &vectors, &tally), 0, "runs settled");
+	ok(pages_of(&tally, NUMAMIG_OUTCOME_NOT_MAPPED) == 3 * PAGES / 2 &&
+	   pages_of(&tally, NUMAMIG_OUTCOME_NOT_PRESENT) == 0,
+	   "3072 runs: every page not mapped, none left not present");
+
+	/* maps gone with the process: the notes cannot be trusted */
+	tally.bytes[NUMAMIG_OUTCOME_NOT_PRESENT] += PAGE;
+	engine_fault_record(&mover, &vectors, &tally, BASE, PAGE);
+	snprintf(path, sizeof(path), "%s/proc/1/maps", sysroot);
+	unlink(path);
+	is_int(engine_faults_settle(&mover, &vectors, &tally), -ESRCH, "no maps: the process exited");
+	engine_vectors_release(&vectors);
+	fake_reset(0);
+}
+
+/* The fixture root: SYSROOT/proc/1/maps. */
+static void make_sysroot(void)
+{
+	char path[128];
+
+	snprintf(sysroot, sizeof(sysroot), "/tmp/test-engine.XXXXXX");
+	if (!mkdtemp(sysroot))
+		exit(99);
+	snprintf(path, sizeof(path), "%s/proc", sysroot);
+	if (mkdir(path, 0700) < 0)
+		exit(99);
+	snprintf(path, sizeof(path), "%s/proc/1", sysroot);
+	if (mkdir(path, 0700) < 0)
+		exit(99);
+}
+
+static void remove_sysroot(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/proc/1/maps", sysroot);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/proc/1", sysroot);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/proc", sysroot);
+	rmdir(path);
+	rmdir(sysroot);
+}
+
 int main(void)
 {
+	make_sysroot();
 	simple_moves();
 	spreading();
 	selection();
@@ -535,5 +689,7 @@ int main(void)
 	folios();
 	plans();
 	rate_booking();
+	vanished();
+	remove_sysroot();
 	return tap_done();
 }
