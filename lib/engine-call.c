@@ -22,7 +22,7 @@ int engine_query(pid_t pid, void **addresses, int *status, size_t count)
 {
 	if (count == 0)
 		return 0;
-	if (move_pages(pid, count, addresses, NULL, status, 0) < 0)
+	if (engine_move_pages(pid, count, addresses, NULL, status, 0) < 0)
 		return -errno;
 	return 0;
 }
@@ -132,7 +132,7 @@ static int move_round(const struct engine_mover *mover, struct engine_vectors *v
 		return -ESRCH;
 	if (mover->before_call)
 		mover->before_call(mover->before_call_data, bytes);
-	returned = move_pages(mover->pid, sent, vectors->addresses, vectors->nodes, vectors->status,
+	returned = engine_move_pages(mover->pid, sent, vectors->addresses, vectors->nodes, vectors->status,
 			      mover->flags);
 	if (returned < 0)
 		call_error = -errno;

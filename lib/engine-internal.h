@@ -7,6 +7,7 @@
  *   engine-vector.c  addresses, targets, move vectors sorted by target
  *   engine-call.c    the move_pages(2) calls and what their statuses mean
  *   engine-faults.c  -EFAULT pages: not present, or their mapping went away
+ *   engine-syscall.c move_pages(2) itself
  *   engine.c         numamig_pages_move: chunks, threads, rate, progress
  */
 #ifndef NUMAMIG_ENGINE_INTERNAL_H
@@ -155,6 +156,10 @@ struct engine_mover {
 	 * machine; the unit tests give a directory of their own. */
 	const char *sysroot;
 };
+
+/* move_pages(2) (engine-syscall.c; the unit tests' fake kernel). */
+long engine_move_pages(pid_t pid, unsigned long count, void **pages, const int *nodes, int *status,
+		       int flags);
 
 /* Queries the node of each of 'count' addresses into status. Returns 0
  * or the whole-call error (negative errno). */

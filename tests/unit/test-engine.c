@@ -6,7 +6,7 @@
  * queued folio -EBUSY, the call stopped at a failing batch with the
  * statuses of that batch and of every later entry left untouched, and a
  * positive return counting failures plus entries never attempted.
- * The test defines move_pages, so the engine's calls come here.
+ * The test defines engine_move_pages, so the engine's calls come here.
  */
 #include "config.h"
 
@@ -171,8 +171,8 @@ static long flush(int target, int *status, unsigned long start, unsigned long in
 	return 0;
 }
 
-long move_pages(int pid, unsigned long count, void **addresses, const int *nodes, int *status,
-		int flags)
+long engine_move_pages(pid_t pid, unsigned long count, void **addresses, const int *nodes,
+		       int *status, int flags)
 {
 	unsigned long start = 0, index;
 	int current = -1;
