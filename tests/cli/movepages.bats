@@ -137,6 +137,19 @@ outcome() {
 	assert_output "movepages: --all: moving shared pages needs CAP_SYS_NICE (run as root)"
 }
 
+@test "another user's process: refused, naming its owner, nothing read" {
+	[ "$(id -u)" = 0 ] || skip "needs root to become another user"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	start_workload
+	run -1 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$top_builddir/tools/movepages/movepages" -p $workload_pid --to 0
+	assert_equal "$stderr" "movepages: process $workload_pid (workload) belongs to uid 0: moving it needs CAP_SYS_PTRACE"
+	assert_output ""
+	run -1 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$top_builddir/tools/movepages/movepages" -p $workload_pid --query
+	assert_equal "$stderr" "movepages: process $workload_pid (workload) belongs to uid 0: reading its placement needs CAP_SYS_PTRACE"
+}
+
 # ------------------------------------------------------------ range errors
 
 @test "a range with the end before the start" {

@@ -199,6 +199,11 @@ static void parse_nodes(struct numamig_page_request *request)
 
 	if (control.to) {
 		rc = numamig_nodelist_parse(topology, control.to, allowed, &request->to, &error);
+		/* Nodes that exist but lie outside the cpuset: said below, naming
+		 * the process (a "+" list counts within the cpuset: its error stands). */
+		if (rc < 0 && control.to[strspn(control.to, " ")] != '+' &&
+		    numamig_nodelist_parse(topology, control.to, NULL, &request->to, NULL) == 0)
+			rc = 0;
 		if (rc < 0)
 			fail_library(&error, rc, "--to");
 		numamig_nodes_minus(&outside, &request->to, numamig_topology_with_memory(topology));
@@ -291,8 +296,12 @@ int main(int argc, char **argv)
 	}
 	rc = numamig_memory_map_read(NULL, control.pid, &map, &error);
 	fail_if_exited("before the move");
-	if (rc < 0)
-		fail_library(&error, rc, "cannot read the mappings");
+	if (rc < 0) {
+		message_warn_access(process, control.query ? "reading its placement" : "moving it",
+				    &error, rc, "cannot read the mappings");
+		release();
+		return NUMAMIG_EXIT_FAILURE;
+	}
 
 	parse_nodes(&request);
 	parse_ranges(&request);

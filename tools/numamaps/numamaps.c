@@ -258,8 +258,10 @@ int numamaps_read_process(const struct numamaps_control *control, pid_t pid,
 		goto failed;
 	}
 	if (status < 0) {
-		message_warn_library(&error, status, "cannot read the memory map of PID %d",
-				     (int)pid);
+		char what[64];
+
+		snprintf(what, sizeof(what), "cannot read the memory map of PID %d", (int)pid);
+		message_warn_access(read->process, "reading its placement", &error, status, what);
 		goto failed;
 	}
 	return 0;
