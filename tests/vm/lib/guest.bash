@@ -138,6 +138,31 @@ mapping_nodes() {
 	echo "${nodes[*]}"
 }
 
+# cpuset_cgroup NAME MEMS: a cgroup v2 directory that allows only nodes
+# MEMS (cpuset.mems), made where this user may make one: for root under
+# /sys/fs/cgroup, for the user in the subtree the guest's init delegated
+# to it (/sys/fs/cgroup/tester, whose tester/run holds the suite). Sets
+# $cgroup; cgroup_remove undoes it.
+cpuset_cgroup() {
+	if [ "$(id -u)" -eq 0 ]; then
+		cgroup=/sys/fs/cgroup/$1 CGROUP_HOME=/sys/fs/cgroup
+	else
+		cgroup=/sys/fs/cgroup/tester/$1 CGROUP_HOME=/sys/fs/cgroup/tester/run
+	fi
+	mkdir -p "$cgroup" && echo "$2" >"$cgroup/cpuset.mems"
+}
+
+# cgroup_remove: the processes of $cgroup back where they came from, and
+# the directory removed (a teardown's job).
+cgroup_remove() {
+	local pid
+	[ -n "${cgroup:-}" ] && [ -d "$cgroup" ] || return 0
+	while read -r pid; do
+		echo "$pid" >"$CGROUP_HOME/cgroup.procs" 2>/dev/null
+	done <"$cgroup/cgroup.procs"
+	rmdir "$cgroup" 2>/dev/null || true
+}
+
 # require_root: skips the test unless it runs as root.
 require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"

@@ -6,14 +6,11 @@
 
 load /tests/lib/guest
 
+bats_require_minimum_version 1.5.0
+
 teardown() {
 	workload_stop_all
-	if [ -n "${cgroup:-}" ] && [ -d "$cgroup" ]; then
-		cat "$cgroup/cgroup.procs" 2>/dev/null | while read -r pid; do
-			echo "$pid" >/sys/fs/cgroup/cgroup.procs 2>/dev/null
-		done
-		rmdir "$cgroup" 2>/dev/null || true
-	fi
+	cgroup_remove
 }
 
 # The region's pages on nodes 0 to 3: "1024 1024 1024 1024".
@@ -270,27 +267,21 @@ assert_rate_keeps_time() {
 	fi
 }
 
-# A cpuset cgroup with mems 0-1 holding the workload (made by root).
+# A workload in a cpuset cgroup with mems 0-1 (root's, or the user's own
+# in its delegated subtree).
 cpuset_workload() {
-	grep -q '^[^ ]* /sys/fs/cgroup cgroup2 ' /proc/mounts ||
-		mount -t cgroup2 none /sys/fs/cgroup
-	echo +cpuset >/sys/fs/cgroup/cgroup.subtree_control
-	cgroup=/sys/fs/cgroup/migratepages-test
-	mkdir -p "$cgroup"
-	echo 0-1 >"$cgroup/cpuset.mems"
+	cpuset_cgroup migratepages-test 0-1
 	workload_start --size 4M --node 0
 	echo "$WORKLOAD_PID" >"$cgroup/cgroup.procs"
 }
 
 @test "a target outside the process's cpuset: exit 1, one line, nothing moved" {
-	require_root
 	cpuset_workload
 	assert_refused "migratepages: node 2 is outside the cpuset of process $WORKLOAD_PID (workload) (mems: 0-1)" $WORKLOAD_PID 0 2
 	assert_equal "$(region_nodes $WORKLOAD_PID $WORKLOAD_ADDRESS)" "1024 0 0 0"
 }
 
 @test "--cgroup moves every process of a cgroup" {
-	require_root
 	cpuset_workload
 	run --separate-stderr migratepages -J --cgroup "$cgroup" 0 1
 	[ "$status" -eq 0 ] || [ "$status" -eq 64 ]

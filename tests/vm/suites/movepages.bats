@@ -2,9 +2,9 @@
 # movepages on real nodes: 4 KiB pages, THP and hugetlb moved and checked
 # with numamaps and numa_maps; spreading, --from, ranges by address and by
 # name, shared pages, a full target node, a workload that keeps writing,
-# and the tool's memory staying bounded whatever the size of the range.
-# Heavy tests run as root only: as the user they would show nothing more
-# (a process's own pages move the same way).
+# and the tool's memory staying bounded whatever the size of the range;
+# refusals: another user's process, a target outside the cpuset. As root
+# and as the user, but for --all, which needs CAP_SYS_NICE.
 
 load /tests/lib/guest
 
@@ -12,6 +12,7 @@ bats_require_minimum_version 1.5.0
 
 teardown() {
 	workload_stop_all
+	cgroup_remove
 }
 
 # outcome NAME: pages of that outcome in the JSON of the last run
@@ -60,7 +61,6 @@ numactl_figures() {
 }
 
 @test "256 MiB of 4 KiB pages move from node 0 to node 1, numamaps confirms" {
-	require_root
 	workload_start --size 256M --node 0 --page-size 4k
 	run -0 movepages -p "$WORKLOAD_PID" --to 1 --range "$WORKLOAD_ADDRESS+256M" -J
 	figures "256 MiB 4 KiB"
@@ -75,7 +75,6 @@ numactl_figures() {
 }
 
 @test "256 MiB of THP move whole: 128 THP migrations, nothing split, nothing busy" {
-	require_root
 	workload_start --size 256M --node 0 --page-size thp
 	run grep -A 20 "^${WORKLOAD_ADDRESS#0x}-" "/proc/$WORKLOAD_PID/smaps"
 	assert_line "AnonHugePages:    262144 kB"
@@ -102,7 +101,6 @@ peak_rss_kib() {
 # not grow with the range. (1 GiB against 64 MiB showed the same, at twice
 # the time under emulation.)
 @test "a 512 MiB move and a 64 MiB move: peak RSS of movepages within 4 MiB" {
-	require_root
 	# AddressSanitizer's shadow and quarantine grow with what is allocated
 	if grep -qa libasan "$(command -v movepages)"; then
 		skip "movepages is built with AddressSanitizer: its RSS is not the engine's"
@@ -262,7 +260,6 @@ peak_rss_kib() {
 }
 
 @test "50 moves across nodes 0-2 while the workload writes: pattern intact, never left stopped" {
-	require_root
 	workload_start --size 8M --node 0 --page-size 4k --threads 2
 	for round in $(seq 1 50); do
 		target=$((round % 3))
@@ -276,7 +273,6 @@ peak_rss_kib() {
 }
 
 @test "moving more than node 3 can hold: partial, exit 64, the shortfall is no memory on node 3" {
-	require_root
 	workload_start --size 192M --node 0 --page-size 4k
 	run -64 movepages -p "$WORKLOAD_PID" --to 3 --range "$WORKLOAD_ADDRESS+192M" -J
 	moved=$(outcome moved)
@@ -290,4 +286,41 @@ peak_rss_kib() {
 	assert_equal "$(pages_on_node "$WORKLOAD_PID" "$WORKLOAD_ADDRESS" 0)" "$short"
 	kill -0 "$WORKLOAD_PID"
 	assert_equal "$(workload_verify)" ok
+}
+
+pgmigrate_success() {
+	awk '$1 == "pgmigrate_success" { print $2 }' /proc/vmstat
+}
+
+@test "another user's process: exit 1, one line naming its owner, nothing moved" {
+	if [ "$NUMAMIG_VM_USER" = root ]; then
+		# root's workload, moved by tester
+		workload_start --size 4M --node 0
+		pid=$WORKLOAD_PID command=workload
+		mover=(setpriv --reuid=1000 --regid=1000 --clear-groups movepages)
+	else
+		pid=1 command=$(cat /proc/1/comm)
+		mover=(movepages)
+	fi
+	before=$(pgmigrate_success)
+	run -1 --separate-stderr "${mover[@]}" -p "$pid" --to 1
+	assert_equal "$stderr" "movepages: process $pid ($command) belongs to uid 0: moving it needs CAP_SYS_PTRACE"
+	assert_output ""
+	assert_equal "$(pgmigrate_success)" "$before"
+	[ "$pid" -eq 1 ] || assert_equal "$(mapping_nodes "$pid" "$WORKLOAD_ADDRESS")" 0
+}
+
+@test "--to a node outside the process's cpuset: exit 1, one line, nothing moved" {
+	cpuset_cgroup movepages-test 0-1
+	workload_start --size 4M --node 0
+	echo "$WORKLOAD_PID" >"$cgroup/cgroup.procs"
+	before=$(pgmigrate_success)
+	run -1 --separate-stderr movepages -p "$WORKLOAD_PID" --to 2 --range "$WORKLOAD_ADDRESS+4M"
+	assert_equal "$stderr" "movepages: --to 2: node 2 is outside the cpuset of process $WORKLOAD_PID (allowed: 0-1)"
+	assert_output ""
+	assert_equal "$(pgmigrate_success)" "$before"
+	assert_equal "$(mapping_nodes "$WORKLOAD_PID" "$WORKLOAD_ADDRESS")" 0
+	# inside the cpuset it moves
+	run -0 movepages -p "$WORKLOAD_PID" --to 1 --range "$WORKLOAD_ADDRESS+4M"
+	assert_equal "$(mapping_nodes "$WORKLOAD_PID" "$WORKLOAD_ADDRESS")" 1
 }
