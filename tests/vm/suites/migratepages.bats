@@ -230,6 +230,17 @@ assert_rate_keeps_time() {
 	assert_rate_keeps_time thp
 }
 
+@test "--rate on a terminal: a progress line while it moves, cleared at the end" {
+	workload_start --size 16M --node 0 --page-size 4k
+	# 16 MiB at 8 MiB/s: two seconds; the line appears after one
+	# as the user, library pages shared with other processes stay: 64
+	run script -qec "migratepages --rate 8M $WORKLOAD_PID 0 1" /dev/null
+	[ "$status" -eq 0 ] || [ "$status" -eq 64 ]
+	assert_output --regexp $'\rmoved [0-9.]+[KM]?, walked [0-9.]+[KM]? of [0-9.]+M\e\[K'
+	assert_output --partial $'\r\e[K'
+	assert_equal "$(region_nodes $WORKLOAD_PID $WORKLOAD_ADDRESS)" "0 4096 0 0"
+}
+
 # ------------------------------------------------------------ errors
 
 @test "no such process: exit 1, one line, nothing moved" {
