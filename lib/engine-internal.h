@@ -52,7 +52,16 @@ struct engine_targets {
 	pthread_mutex_t *lock;		/* NULL with one thread */
 	/* SPREAD: bytes given to (or already on) each node of 'to' so far. */
 	uint64_t load[NUMAMIG_MAX_NODES];
+	/* Worked out once by engine_targets_prepare, not for every page
+	 * (node masks are 1024 bits, counted a word at a time): */
+	bool any_source;		/* 'from' is empty: pages on any node */
+	int only_target;		/* 'to' has one node: it; else -1 */
+	short target_of[NUMAMIG_MAX_NODES];	/* MAP: each node's target, -1: stays */
 };
+
+/* Fills the worked-out fields of targets from mode, from and to: call it
+ * once they are set, before the first page is chosen for. */
+void engine_targets_prepare(struct engine_targets *targets);
 
 /*
  * What to do with a page on 'node': returns the target and sets *outcome

@@ -66,6 +66,18 @@ enum numamig_outcome engine_query_outcome(int status)
 	return NUMAMIG_OUTCOME_FAILED;
 }
 
+void engine_targets_prepare(struct engine_targets *targets)
+{
+	targets->any_source = numamig_nodes_empty(&targets->from);
+	targets->only_target =
+		numamig_nodes_count(&targets->to) == 1 ? numamig_nodes_next(&targets->to, -1) : -1;
+	for (int node = 0; node < NUMAMIG_MAX_NODES; node++)
+		targets->target_of[node] =
+			targets->mode == NUMAMIG_TARGET_MAP
+				? (short)numamig_nodes_map_target(&targets->from, &targets->to, node)
+				: -1;
+}
+
 static int least_loaded(const struct engine_targets *targets)
 {
 	int best = -1;
@@ -77,23 +89,34 @@ static int least_loaded(const struct engine_targets *targets)
 	return best;
 }
 
+static bool selected(const struct engine_targets *targets, int node)
+{
+	return targets->any_source || numamig_nodes_has(&targets->from, node);
+}
+
 int engine_target_choose(struct engine_targets *targets, int node, uint64_t bytes,
 			 enum numamig_outcome *outcome)
 {
 	int target;
 
-	if (!numamig_nodes_empty(&targets->from) && !numamig_nodes_has(&targets->from, node)) {
+	if (!selected(targets, node)) {
 		*outcome = NUMAMIG_OUTCOME_NOT_SELECTED;
 		return node;
 	}
 	if (targets->mode == NUMAMIG_TARGET_MAP) {
-		target = numamig_nodes_map_target(&targets->from, &targets->to, node);
+		target = targets->target_of[node];
 		if (target < 0) {
 			*outcome = NUMAMIG_OUTCOME_NOT_SELECTED;
 			return node;
 		}
 		*outcome = target == node ? NUMAMIG_OUTCOME_ALREADY_THERE : NUMAMIG_OUTCOME_MOVED;
 		return target;
+	}
+	/* One target: nothing to even out, so no load to keep (nor lock). */
+	if (targets->only_target >= 0) {
+		*outcome = node == targets->only_target ? NUMAMIG_OUTCOME_ALREADY_THERE
+							: NUMAMIG_OUTCOME_MOVED;
+		return targets->only_target;
 	}
 
 	if (targets->lock)
@@ -116,21 +139,18 @@ int engine_target_choose(struct engine_targets *targets, int node, uint64_t byte
 
 bool engine_target_moves(const struct engine_targets *targets, int node)
 {
-	if (node < 0 || numamig_nodes_empty(&targets->to))
+	if (node < 0 || !selected(targets, node))
 		return false;
-	if (!numamig_nodes_empty(&targets->from) && !numamig_nodes_has(&targets->from, node))
-		return false;
-	if (targets->mode == NUMAMIG_TARGET_MAP) {
-		int target = numamig_nodes_map_target(&targets->from, &targets->to, node);
-
-		return target >= 0 && target != node;
-	}
-	return !numamig_nodes_has(&targets->to, node);
+	if (targets->mode == NUMAMIG_TARGET_MAP)
+		return targets->target_of[node] >= 0 && targets->target_of[node] != node;
+	if (targets->only_target >= 0)
+		return node != targets->only_target;
+	return !numamig_nodes_empty(&targets->to) && !numamig_nodes_has(&targets->to, node);
 }
 
 void engine_target_unload(struct engine_targets *targets, int target, uint64_t bytes)
 {
-	if (targets->mode != NUMAMIG_TARGET_SPREAD || target < 0)
+	if (targets->mode != NUMAMIG_TARGET_SPREAD || targets->only_target >= 0 || target < 0)
 		return;
 	if (targets->lock)
 		pthread_mutex_lock(targets->lock);

@@ -322,6 +322,7 @@ int numamig_pages_move(const struct numamig_page_request *request,
 	run->targets.mode = request->mode;
 	run->targets.from = request->from;
 	run->targets.to = request->to;
+	engine_targets_prepare(&run->targets);
 	pthread_mutex_init(&run->lock, NULL);
 	if (request->jobs > 1)
 		run->targets.lock = &run->lock;

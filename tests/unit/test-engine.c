@@ -240,6 +240,7 @@ static struct engine_targets spread_to(int first, int second)
 	numamig_nodes_add(&targets.to, first);
 	if (second >= 0)
 		numamig_nodes_add(&targets.to, second);
+	engine_targets_prepare(&targets);
 	return targets;
 }
 
@@ -252,6 +253,7 @@ static int run_chunk(int first, int count, struct engine_targets *targets, bool 
 	int rc;
 
 	memset(tally, 0, sizeof(*tally));
+	engine_targets_prepare(targets);
 	queried = 0;
 	if (engine_vectors_init(&vectors, 1024) < 0)
 		return -ENOMEM;
