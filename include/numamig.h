@@ -339,7 +339,9 @@ int numamig_pages_move(const struct numamig_page_request *request,
 		       struct numamig_page_result *result, struct numamig_error *error);
 
 /* True when the calling thread has 'capability' (CAP_SYS_NICE is 23) in
- * its effective set: --all needs CAP_SYS_NICE. */
+ * its effective set and in the initial user namespace, where the kernel
+ * looks for it (a user namespace's root has none there): --all needs
+ * CAP_SYS_NICE. */
 bool numamig_has_capability(int capability);
 
 /* ---------------------------------------------------- counters (vmstat) */

@@ -137,6 +137,21 @@ outcome() {
 	assert_output "movepages: --all: moving shared pages needs CAP_SYS_NICE (run as root)"
 }
 
+@test "--all in a user namespace, whose capabilities the kernel does not take for moving pages: refused before any move" {
+	unshare --user --map-root-user true 2>/dev/null || skip "no user namespaces here"
+	run -1 --separate-stderr unshare --user --map-root-user bash -c '
+		"$1" --size 16M --node 0 --ready "$2" 3>&- &
+		workload=$!
+		while [ ! -e "$2" ]; do sleep 0.05; done
+		"$3" -p $workload --to 0 --all
+		status=$?
+		kill $workload
+		exit $status' - "$top_builddir/tests/vm/workload" "$BATS_TEST_TMPDIR/ready" \
+		"$top_builddir/tools/movepages/movepages"
+	assert_equal "$stderr" "movepages: --all: moving shared pages needs CAP_SYS_NICE (run as root)"
+	assert_output ""
+}
+
 @test "another user's process: refused, naming its owner, nothing read" {
 	[ "$(id -u)" = 0 ] || skip "needs root to become another user"
 	command -v setpriv >/dev/null || skip "no setpriv"

@@ -240,6 +240,14 @@ process_state() {
 # new workload (the newcomer) starts with it; TOOL is continued. For
 # migratepages, a first workload is moved before the victim, which TOOL
 # reaches only after the swap.
+# mover_alive PID: true while the tool runs; else says how it ended (a
+# wait for its first page would otherwise last until the suite's limit).
+mover_alive() {
+	kill -0 "$1" 2>/dev/null && return 0
+	echo "the tool ended before a page moved: $(cat "$BATS_TEST_TMPDIR/err")" >&2
+	return 1
+}
+
 pid_reuse() {
 	local tool=$1 directory=$BATS_TEST_TMPDIR first= first_address victim address mover
 	local newcomer newcomer_address status before after
@@ -252,12 +260,18 @@ pid_reuse() {
 	if [ "$tool" = migratepages ]; then
 		migratepages -J --rate 8M "$first,$victim" 0 1 >"$directory/out" 2>"$directory/err" &
 		mover=$!
-		until [ "$(pages_on_node "$first" "$first_address" 1)" -gt 0 ]; do sleep 0.05; done
+		until [ "$(pages_on_node "$first" "$first_address" 1)" -gt 0 ]; do
+			mover_alive "$mover" || return 1
+			sleep 0.05
+		done
 	else
 		movepages -p "$victim" --to 1 --range "$address+16M" --rate 8M --chunk 2M -J \
 			>"$directory/out" 2>"$directory/err" &
 		mover=$!
-		until [ "$(pages_on_node "$victim" "$address" 1)" -gt 0 ]; do sleep 0.05; done
+		until [ "$(pages_on_node "$victim" "$address" 1)" -gt 0 ]; do
+			mover_alive "$mover" || return 1
+			sleep 0.05
+		done
 	fi
 	echo "victim: $victim"
 	kill -STOP "$mover"
@@ -291,18 +305,22 @@ pid_reuse() {
 # in_pid_namespace FUNCTION ARGUMENTS...: runs FUNCTION (with the guest
 # helpers) as PID 1 of a new PID namespace, with its own /proc. Its
 # workloads are listed in a directory of its own: their PIDs mean other
-# processes outside (teardown would signal those).
+# processes outside (teardown would signal those). The unprivileged user
+# makes a user namespace too, which gives it the right to set
+# ns_last_pid there: the tools then run as the user (root only inside,
+# with no privilege over the pages that the user lacks outside).
 in_pid_namespace() {
+	local user=()
+	[ "$(id -u)" -eq 0 ] || user=(--user --map-root-user)
 	mkdir -p "$BATS_TEST_TMPDIR/namespace"
-	unshare --pid --fork --mount-proc bash -c "BATS_TEST_TMPDIR='$BATS_TEST_TMPDIR/namespace'
+	unshare "${user[@]}" --pid --fork --mount-proc bash -c "BATS_TEST_TMPDIR='$BATS_TEST_TMPDIR/namespace'
 		$(declare -f wait_for_file workload_start numa_maps_line pages_on_node \
-			pgmigrate_success process_state pid_reuse)
+			pgmigrate_success process_state mover_alive pid_reuse)
 		set -u
 		$*"
 }
 
 @test "PID reuse: migratepages chose a process, a new one took its PID before the move: refused, the new one untouched" {
-	require_root
 	run --separate-stderr in_pid_namespace pid_reuse migratepages
 	echo "$output"
 	echo "$stderr"
@@ -319,7 +337,6 @@ in_pid_namespace() {
 }
 
 @test "PID reuse: movepages was moving a process, a new one took its PID: refused, nothing more moved" {
-	require_root
 	run --separate-stderr in_pid_namespace pid_reuse movepages
 	echo "$output"
 	echo "$stderr"
