@@ -92,13 +92,19 @@ const struct numamig_nodes *numamig_topology_possible(const struct numamig_topol
 const struct numamig_nodes *numamig_topology_online(const struct numamig_topology *topology);
 const struct numamig_nodes *numamig_topology_with_memory(const struct numamig_topology *topology);
 const struct numamig_nodes *numamig_topology_with_cpus(const struct numamig_topology *topology);
-/* MemTotal and MemFree of a node, in bytes; -ENOENT for an unknown node. */
+/* The three below read every node's meminfo, cpulist and distance the
+ * first time one of them is called (not from two threads at once for the
+ * first time); the node sets above are read by numamig_topology_load. */
+/* MemTotal and MemFree of a node, in bytes; -ENOENT for an unknown node,
+ * or the negative errno of a node file that could not be read. */
 int numamig_topology_memory(const struct numamig_topology *topology, int node,
 			    uint64_t *total_bytes, uint64_t *free_bytes);
-/* The distance from node to node as /sys gives it, or -1 when unknown. */
+/* The distance from node to node as /sys gives it, or -1 when unknown
+ * (or unreadable). */
 int numamig_topology_distance(const struct numamig_topology *topology, int from, int to);
 /* The CPUs of a node ("" for a memory-only node), as /sys prints them;
- * NULL for a node that is not online. */
+ * NULL for a node that is not online (or when the node files cannot be
+ * read). */
 const char *numamig_topology_cpulist(const struct numamig_topology *topology, int node);
 
 /* ------------------------------------------------------------ node lists */

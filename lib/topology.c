@@ -5,6 +5,12 @@
  * machine is read as one node 0 that holds all of /proc/meminfo's memory
  * and every online CPU, at distance 10 from itself, so the tools work the
  * same on it.
+ *
+ * The node sets are read at once; each node's meminfo, cpulist and
+ * distance row only when one of them is first asked for. Every tool needs
+ * the sets, few the rest (numamaps --save), and on a machine of many
+ * nodes the three files a node are most of what a tool reads to start
+ * (a node's meminfo sums counters over all its memory).
  */
 #include "config.h"
 
@@ -35,6 +41,9 @@ struct numamig_topology {
 	struct numamig_nodes with_memory;
 	struct numamig_nodes with_cpus;
 	int online_count;
+	/* What read_details() read, once: */
+	bool details_read;
+	int details_result;		/* 0 or its negative errno */
 	struct node_info nodes[NUMAMIG_MAX_NODES];	/* by node id; online ones filled */
 	/* online_count rows of online_count columns, in online node order,
 	 * as the kernel prints each nodeN/distance row */
@@ -184,7 +193,6 @@ static int load_numa(struct numamig_topology *topology, struct numamig_error *er
 		{ "has_memory", &topology->with_memory },
 		{ "has_cpu", &topology->with_cpus },
 	};
-	int row = 0;
 
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		int result = read_node_set(topology->sysroot, sets[i].name, sets[i].nodes, error);
@@ -196,13 +204,21 @@ static int load_numa(struct numamig_topology *topology, struct numamig_error *er
 	if (topology->online_count == 0)
 		return numamig_error_set(error, -EINVAL, "no online node under '%s'",
 					 topology->sysroot);
+	return 0;
+}
+
+
+static int read_numa_details(struct numamig_topology *topology)
+{
+	int row = 0;
+
 	topology->distances = calloc((size_t)topology->online_count * topology->online_count,
 				     sizeof(int));
 	if (!topology->distances)
-		return numamig_error_set(error, -ENOMEM, "out of memory");
+		return -ENOMEM;
 	for (int node = numamig_nodes_next(&topology->online, -1); node >= 0;
 	     node = numamig_nodes_next(&topology->online, node), row++) {
-		int result = load_node(topology, node, row, error);
+		int result = load_node(topology, node, row, NULL);
 
 		if (result < 0)
 			return result;
@@ -210,6 +226,8 @@ static int load_numa(struct numamig_topology *topology, struct numamig_error *er
 	return 0;
 }
 
+/* One node and its two files, read at once: they are all there is, and
+ * what tells a sysroot that is not there. */
 static int load_without_numa(struct numamig_topology *topology, struct numamig_error *error)
 {
 	struct node_info *info = &topology->nodes[0];
@@ -218,6 +236,7 @@ static int load_without_numa(struct numamig_topology *topology, struct numamig_e
 	numamig_nodes_add(&topology->possible, 0);
 	topology->online = topology->with_memory = topology->with_cpus = topology->possible;
 	topology->online_count = 1;
+	topology->details_read = true;
 	topology->distances = malloc(sizeof(int));
 	if (!topology->distances)
 		return numamig_error_set(error, -ENOMEM, "out of memory");
@@ -230,6 +249,20 @@ static int load_without_numa(struct numamig_topology *topology, struct numamig_e
 	if (!info->cpulist)
 		return numamig_error_set(error, -ENOMEM, "out of memory");
 	return 0;
+}
+
+/* The nodes' memory, CPUs and distances, read on the first question
+ * about any of them (the getters take a const topology: this is a cache
+ * behind it). Not for threads asking the first question at once. */
+static int read_details(const struct numamig_topology *asked)
+{
+	struct numamig_topology *topology = (struct numamig_topology *)asked;
+
+	if (!topology->details_read) {
+		topology->details_read = true;
+		topology->details_result = read_numa_details(topology);
+	}
+	return topology->details_result;
 }
 
 int numamig_topology_load(const char *sysroot, struct numamig_topology **topology,
@@ -309,8 +342,13 @@ const struct numamig_nodes *numamig_topology_with_cpus(const struct numamig_topo
 int numamig_topology_memory(const struct numamig_topology *topology, int node,
 			    uint64_t *total_bytes, uint64_t *free_bytes)
 {
+	int result;
+
 	if (!numamig_nodes_has(&topology->online, node))
 		return -ENOENT;
+	result = read_details(topology);
+	if (result < 0)
+		return result;
 	if (total_bytes)
 		*total_bytes = topology->nodes[node].total_bytes;
 	if (free_bytes)
@@ -336,14 +374,14 @@ int numamig_topology_distance(const struct numamig_topology *topology, int from,
 	int row = online_rank(topology, from);
 	int column = online_rank(topology, to);
 
-	if (row < 0 || column < 0)
+	if (row < 0 || column < 0 || read_details(topology) < 0)
 		return -1;
 	return topology->distances[row * topology->online_count + column];
 }
 
 const char *numamig_topology_cpulist(const struct numamig_topology *topology, int node)
 {
-	if (!numamig_nodes_has(&topology->online, node))
+	if (!numamig_nodes_has(&topology->online, node) || read_details(topology) < 0)
 		return NULL;
 	return topology->nodes[node].cpulist;
 }

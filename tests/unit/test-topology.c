@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 
 #include "numamig.h"
 #include "tap.h"
@@ -138,12 +139,77 @@ static void test_live(void)
 	numamig_topology_free(topology);
 }
 
+/* write_file ROOT RELATIVE TEXT */
+static void write_file(const char *root, const char *relative, const char *text)
+{
+	char path[512];
+	FILE *file;
+
+	snprintf(path, sizeof(path), "%s/%s", root, relative);
+	file = fopen(path, "w");
+	if (!file || fputs(text, file) < 0 || fclose(file) != 0)
+		exit(99);
+}
+
+/* The node sets are read at once, the nodes' files only when asked for:
+ * a node file that is damaged stops no tool that never asks for it. */
+static void test_details_read_when_asked(void)
+{
+	static const char *directories[] = { "sys", "sys/devices", "sys/devices/system",
+					     "sys/devices/system/node",
+					     "sys/devices/system/node/node0",
+					     "sys/devices/system/node/node1" };
+	char root[] = "/tmp/test-topology.XXXXXX", command[64];
+	struct numamig_topology *topology;
+	struct numamig_error error = { 0 };
+	uint64_t total = 0;
+	char path[512];
+
+	if (!mkdtemp(root))
+		exit(99);
+	for (size_t index = 0; index < sizeof(directories) / sizeof(directories[0]); index++) {
+		snprintf(path, sizeof(path), "%s/%s", root, directories[index]);
+		if (mkdir(path, 0700) < 0)
+			exit(99);
+	}
+	for (const char **set = (const char *[]){ "possible", "online", "has_memory", "has_cpu", NULL };
+	     *set; set++) {
+		snprintf(path, sizeof(path), "sys/devices/system/node/%s", *set);
+		write_file(root, path, "0-1\n");
+	}
+	write_file(root, "sys/devices/system/node/node0/meminfo",
+		   "Node 0 MemTotal: 1048576 kB\nNode 0 MemFree: 524288 kB\n");
+	write_file(root, "sys/devices/system/node/node0/distance", "10 20\n");
+	write_file(root, "sys/devices/system/node/node1/meminfo",
+		   "Node 1 MemTotal: 1048576 kB\nNode 1 MemFree: 524288 kB\n");
+	write_file(root, "sys/devices/system/node/node1/distance", "20\n");	/* one short */
+
+	is_int(numamig_topology_load(root, &topology, &error), 0,
+	       "a damaged distance row: the topology loads");
+	is_string(format(numamig_topology_with_memory(topology)), "0-1", "its node sets are read");
+	is_int(numamig_topology_distance(topology, 0, 1), -1, "the distance asked for: unknown");
+	is_int(numamig_topology_memory(topology, 0, &total, NULL), -EINVAL,
+	       "the nodes' memory: the damaged file's error");
+	numamig_topology_free(topology);
+
+	write_file(root, "sys/devices/system/node/node1/distance", "20 10\n");
+	is_int(numamig_topology_load(root, &topology, &error), 0, "mended: loads");
+	is_int(numamig_topology_distance(topology, 1, 0), 20, "mended: distance 1->0");
+	numamig_topology_memory(topology, 1, &total, NULL);
+	is_u64(total, GIB, "mended: node 1 memory, read when asked");
+	numamig_topology_free(topology);
+	snprintf(command, sizeof(command), "rm -rf %s", root);
+	if (system(command) != 0)
+		exit(99);
+}
+
 int main(void)
 {
 	test_four_nodes();
 	test_sparse_nodes();
 	test_without_numa();
 	test_errors();
+	test_details_read_when_asked();
 	test_live();
 	return tap_done();
 }
