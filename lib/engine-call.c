@@ -128,10 +128,13 @@ static int move_round(const struct engine_mover *mover, struct engine_vectors *v
 	*progress = false;
 	if (sent == 0)
 		return 0;
-	if (mover->process && numamig_process_check_alive(mover->process) < 0)
-		return -ESRCH;
 	if (mover->before_call)
 		mover->before_call(mover->before_call_data, bytes);
+	/* move_pages(2) takes a PID, not a pidfd: the pinned process must
+	 * still hold it right before the call. Not before the pacing above,
+	 * which may sleep: a process reaped meanwhile gives its PID away. */
+	if (mover->process && numamig_process_check_alive(mover->process) < 0)
+		return -ESRCH;
 	returned = engine_move_pages(mover->pid, sent, vectors->addresses, vectors->nodes, vectors->status,
 			      mover->flags);
 	if (returned < 0)

@@ -12,7 +12,9 @@
 
 #include <errno.h>
 #include <numaif.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine-internal.h"
@@ -581,6 +583,50 @@ static void rate_booking(void)
 	mover.after_overbooking = NULL;
 }
 
+/* The pacing before a call (--rate) can sleep for long: a process that
+ * exits and is reaped meanwhile can hand its PID to a newcomer, which a
+ * move by PID would then move. Here the process ends in the sleep. */
+static pid_t ended_in_sleep;
+
+static void end_process(void *data, uint64_t bytes)
+{
+	(void)data;
+	(void)bytes;
+	if (ended_in_sleep > 0) {
+		kill(ended_in_sleep, SIGKILL);
+		waitpid(ended_in_sleep, NULL, 0);
+		ended_in_sleep = 0;
+	}
+}
+
+static void exit_during_pacing(void)
+{
+	struct engine_targets targets = spread_to(1, -1);
+	struct numamig_process *process = NULL;
+	int calls_before;
+
+	ended_in_sleep = fork();
+	if (ended_in_sleep < 0)
+		exit(99);
+	if (ended_in_sleep == 0) {
+		pause();
+		_exit(0);
+	}
+	if (numamig_process_open(NULL, ended_in_sleep, &process, NULL) < 0)
+		exit(99);
+	mover.process = process;
+	mover.before_call = end_process;
+	fake_reset(0);
+	calls_before = move_calls;
+	is_int(run_chunk(0, 8, &targets, false, &tally), -ESRCH,
+	       "a process that ends while the move is paced: -ESRCH");
+	is_int(move_calls - calls_before, 0, "... and no move call after its end");
+	mover.process = NULL;
+	mover.before_call = NULL;
+	numamig_process_free(process);
+	fake_reset(0);
+}
+
 /* -EFAULT is a page not present, or a page whose mapping went away
  * during the move: only maps, read at the end, tells which. */
 static void vanished(void)
@@ -691,6 +737,7 @@ int main(void)
 	folios();
 	plans();
 	rate_booking();
+	exit_during_pacing();
 	vanished();
 	remove_sysroot();
 	return tap_done();
