@@ -603,7 +603,6 @@ static void exit_during_pacing(void)
 {
 	struct engine_targets targets = spread_to(1, -1);
 	struct numamig_process *process = NULL;
-	int calls_before;
 
 	ended_in_sleep = fork();
 	if (ended_in_sleep < 0)
@@ -612,15 +611,17 @@ static void exit_during_pacing(void)
 		pause();
 		_exit(0);
 	}
-	if (numamig_process_open(NULL, ended_in_sleep, &process, NULL) < 0)
+	if (numamig_process_open(NULL, ended_in_sleep, &process, NULL) < 0) {
+		/* left paused, the child would keep the TAP pipe open */
+		end_process(NULL, 0);
 		exit(99);
+	}
 	mover.process = process;
 	mover.before_call = end_process;
 	fake_reset(0);
-	calls_before = move_calls;
 	is_int(run_chunk(0, 8, &targets, false, &tally), -ESRCH,
 	       "a process that ends while the move is paced: -ESRCH");
-	is_int(move_calls - calls_before, 0, "... and no move call after its end");
+	is_int(move_calls, 0, "... and no move call after its end");
 	mover.process = NULL;
 	mover.before_call = NULL;
 	numamig_process_free(process);
