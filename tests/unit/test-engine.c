@@ -1,6 +1,6 @@
 /*
- * The page engine's parts (lib/engine-plan.c, engine-vector.c,
- * engine-call.c) against a fake move_pages(2) that behaves as
+ * The page engine's parts (lib/engine/walk.c, vector.c,
+ * call.c) against a fake move_pages(2) that behaves as
  * mm/migrate.c's do_pages_move() does: batches of one target flushed when
  * the target changes or an entry is not queued, the second address of a
  * queued folio -EBUSY, the call stopped at a failing batch with the
@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine-internal.h"
+#include "engine/engine.h"
 #include "tap.h"
 
 #define PAGE 4096UL
@@ -261,7 +261,7 @@ static int run_chunk(int first, int count, struct engine_targets *targets, bool 
 		return -ENOMEM;
 	rc = engine_chunk_walk(&mover, &vectors, &segment, segment.start, segment.end, targets,
 			       query_only, tally);
-	if (rc == 0)	/* as each thread of lib/engine.c does when it is done */
+	if (rc == 0)	/* as each thread of lib/engine/engine.c does when it is done */
 		rc = engine_faults_settle(&mover, &vectors, tally);
 	engine_vectors_release(&vectors);
 	return rc;

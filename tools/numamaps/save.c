@@ -1,6 +1,6 @@
 /*
  * numamaps --save FILE: the processes read, with every mapping, the time,
- * the kernel and the topology, in a snapshot file (tools/common/snapshot.h)
+ * the kernel and the topology, in a snapshot file (tools/numamaps/snapshot.h)
  * for a later --diff. Written to FILE.tmp and renamed, so a reader never
  * sees half a snapshot and an old one survives a failed write.
  */

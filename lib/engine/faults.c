@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine-internal.h"
+#include "engine.h"
 #include "sysroot.h"
 #include "text.h"
 

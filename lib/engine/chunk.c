@@ -17,7 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "engine-internal.h"
+#include "engine.h"
 
 /* Probes the blocks of [start, end) and sends those that may be THPs as
  * their first address; every other page goes to vectors->later. */

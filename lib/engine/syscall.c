@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "engine-internal.h"
+#include "engine.h"
 
 long engine_move_pages(pid_t pid, unsigned long count, void **pages, const int *nodes, int *status,
 		       int flags)

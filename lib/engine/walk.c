@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine-internal.h"
+#include "engine.h"
 
 static int compare_ranges(const void *left, const void *right)
 {

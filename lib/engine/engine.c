@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine-internal.h"
+#include "engine.h"
 
 /*
  * 64 MiB per call. Each move_pages(2) call that moves drains every CPU's

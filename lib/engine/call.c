@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <numaif.h>
 
-#include "engine-internal.h"
+#include "engine.h"
 
 int engine_query(pid_t pid, void **addresses, int *status, size_t count)
 {
@@ -42,7 +42,7 @@ void engine_count(struct engine_tally *tally, enum numamig_outcome outcome,
 static void count_outcome(const struct engine_mover *mover, struct engine_entry *entry,
 			  enum numamig_outcome outcome, struct engine_tally *tally)
 {
-	/* A block head that moved counts as one page: engine-chunk.c counts
+	/* A block head that moved counts as one page: chunk.c counts
 	 * the others. One that did not move counts the whole block: a THP
 	 * has one fate, and pages that share a node nearly always share the
 	 * reason too (shared, no memory). */

@@ -1,17 +1,18 @@
 /*
- * The page engine's parts, shared between lib/engine*.c and the unit tests
- * (which compile these files directly: none of this is exported).
+ * The page engine's parts, shared between the files of lib/engine/ and the
+ * unit tests (which compile these files directly: none of this is exported).
  *
- *   engine-plan.c    ranges x mappings -> segments; unmapped bytes
- *   engine-chunk.c   one chunk: THP blocks first, then page by page
- *   engine-vector.c  addresses, targets, move vectors sorted by target
- *   engine-call.c    the move_pages(2) calls and what their statuses mean
- *   engine-faults.c  -EFAULT pages: not present, or their mapping went away
- *   engine-syscall.c move_pages(2) itself
- *   engine.c         numamig_pages_move: chunks, threads, rate, progress
+ *   walk.c     ranges x mappings -> segments to walk; unmapped bytes
+ *   chunk.c    one chunk: THP blocks first, then page by page
+ *   vector.c   addresses, targets, move vectors sorted by target
+ *   call.c     the move_pages(2) calls and what their statuses mean
+ *   faults.c   -EFAULT pages: not present, or their mapping went away
+ *   outcome.c  the names and meanings of the outcomes
+ *   syscall.c  move_pages(2) itself
+ *   engine.c   numamig_pages_move: chunks, threads, rate, progress
  */
-#ifndef NUMAMIG_ENGINE_INTERNAL_H
-#define NUMAMIG_ENGINE_INTERNAL_H
+#ifndef NUMAMIG_ENGINE_H
+#define NUMAMIG_ENGINE_H
 
 #include <pthread.h>
 
@@ -161,12 +162,12 @@ struct engine_mover {
 	 * and booked, again one by one). */
 	void (*after_overbooking)(void *data, uint64_t bytes);
 	void *before_call_data;
-	/* Where proc/PID/maps is read (see engine-faults.c): NULL, the live
+	/* Where proc/PID/maps is read (see faults.c): NULL, the live
 	 * machine; the unit tests give a directory of their own. */
 	const char *sysroot;
 };
 
-/* move_pages(2) (engine-syscall.c; the unit tests' fake kernel). */
+/* move_pages(2) (syscall.c; the unit tests' fake kernel). */
 long engine_move_pages(pid_t pid, unsigned long count, void **pages, const int *nodes, int *status,
 		       int flags);
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine-internal.h"
+#include "engine.h"
 
 int engine_vectors_init(struct engine_vectors *vectors, size_t capacity)
 {
@@ -60,7 +60,7 @@ enum numamig_outcome engine_query_outcome(int status)
 	/* 6.12 says -ENOENT for a never-touched page, 6.1 -EFAULT; both say
 	 * -EFAULT for the zero page. Every address queried lay in a mapping
 	 * when the plan was made; one unmapped since is told apart later
-	 * (engine-faults.c). */
+	 * (faults.c). */
 	if (status == -ENOENT || status == -EFAULT)
 		return NUMAMIG_OUTCOME_NOT_PRESENT;
 	return NUMAMIG_OUTCOME_FAILED;
