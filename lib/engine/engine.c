@@ -1,5 +1,5 @@
 /*
- * numamig_pages_move: hands out chunks of the plan to one or more threads,
+ * numamig_pages_move: hands out chunks of the walk to one or more threads,
  * paces the moves to a rate, reports progress, and sums what each thread
  * saw. "After" is "before" with the moves the kernel reported: a second
  * query of every page would double the time the tool takes (queries are
@@ -32,7 +32,7 @@
 
 struct engine_run {
 	const struct numamig_page_request *request;
-	struct engine_plan plan;
+	struct engine_walk walk;
 	struct engine_targets targets;
 	struct engine_mover mover;
 	uint64_t chunk;
@@ -76,8 +76,8 @@ static bool next_chunk(struct engine_run *run, const struct engine_segment **seg
 	bool found = false;
 
 	pthread_mutex_lock(&run->lock);
-	if (run->failure == 0 && run->segment < run->plan.count) {
-		const struct engine_segment *current = &run->plan.segments[run->segment];
+	if (run->failure == 0 && run->segment < run->walk.count) {
+		const struct engine_segment *current = &run->walk.segments[run->segment];
 		/* Chunks are aligned to their size, a multiple of the block and
 		 * of the step, so no THP or huge page straddles two chunks. */
 		uint64_t span = run->chunk < current->step ? current->step
@@ -277,7 +277,7 @@ static void fill_result(const struct engine_run *run, uint64_t base_page,
 
 	for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++)
 		result->bytes[outcome] = total->bytes[outcome];
-	result->bytes[NUMAMIG_OUTCOME_NOT_MAPPED] += run->plan.unmapped_bytes;
+	result->bytes[NUMAMIG_OUTCOME_NOT_MAPPED] += run->walk.unmapped_bytes;
 	for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++)
 		result->pages[outcome] = result->bytes[outcome] / base_page;
 	memcpy(result->before, total->before, sizeof(result->before));
@@ -286,7 +286,7 @@ static void fill_result(const struct engine_run *run, uint64_t base_page,
 				      total->moved_to[node];
 	memcpy(result->planned, total->planned, sizeof(result->planned));
 	memcpy(result->no_memory, total->no_memory, sizeof(result->no_memory));
-	result->selected_bytes = run->plan.selected_bytes;
+	result->selected_bytes = run->walk.selected_bytes;
 	result->calls = total->calls;
 }
 
@@ -327,11 +327,11 @@ int numamig_pages_move(const struct numamig_page_request *request,
 	if (request->jobs > 1)
 		run->targets.lock = &run->lock;
 
-	rc = engine_plan_build(request, base_page, &run->plan, error);
+	rc = engine_walk_build(request, base_page, &run->walk, error);
 	if (rc == 0) {
-		for (size_t index = 0; index < run->plan.count; index++)
-			run->progress.total_bytes += run->plan.segments[index].end -
-						     run->plan.segments[index].start;
+		for (size_t index = 0; index < run->walk.count; index++)
+			run->progress.total_bytes += run->walk.segments[index].end -
+						     run->walk.segments[index].start;
 		run->started = now_seconds();
 		run->next_slot = run->started;	/* no credit at the start */
 		run_pass(run, request->jobs);
@@ -345,7 +345,7 @@ int numamig_pages_move(const struct numamig_page_request *request,
 		if (run->failure)
 			rc = call_error(request, run->failure, error);
 	}
-	engine_plan_release(&run->plan);
+	engine_walk_release(&run->walk);
 	pthread_mutex_destroy(&run->lock);
 	free(run);
 	return rc;

@@ -28,7 +28,7 @@ struct engine_segment {
 	bool folio_blocks;
 };
 
-struct engine_plan {
+struct engine_walk {
 	size_t count;
 	struct engine_segment *segments;	/* ascending, disjoint */
 	uint64_t selected_bytes;
@@ -37,9 +37,9 @@ struct engine_plan {
 
 /* Cuts the request's ranges (or every mapping with pages) into segments;
  * base_page is the system page size. */
-int engine_plan_build(const struct numamig_page_request *request, uint64_t base_page,
-		      struct engine_plan *plan, struct numamig_error *error);
-void engine_plan_release(struct engine_plan *plan);
+int engine_walk_build(const struct numamig_page_request *request, uint64_t base_page,
+		      struct engine_walk *walk, struct numamig_error *error);
+void engine_walk_release(struct engine_walk *walk);
 
 /* The kernel leaves a status untouched after the entry it stopped at; this
  * value is never a node nor an errno, so such entries are recognised. */

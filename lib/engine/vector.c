@@ -59,7 +59,7 @@ enum numamig_outcome engine_query_outcome(int status)
 		return NUMAMIG_OUTCOME_ALREADY_THERE;
 	/* 6.12 says -ENOENT for a never-touched page, 6.1 -EFAULT; both say
 	 * -EFAULT for the zero page. Every address queried lay in a mapping
-	 * when the plan was made; one unmapped since is told apart later
+	 * when the walk was built; one unmapped since is told apart later
 	 * (faults.c). */
 	if (status == -ENOENT || status == -EFAULT)
 		return NUMAMIG_OUTCOME_NOT_PRESENT;

@@ -52,10 +52,10 @@ static bool is_hugetlb(const struct numamig_mapping *mapping, uint64_t base_page
 	       mapping->page_size > base_page;
 }
 
-static void add_segment(struct engine_plan *plan, const struct numamig_mapping *mapping,
+static void add_segment(struct engine_walk *walk, const struct numamig_mapping *mapping,
 			uint64_t start, uint64_t end, uint64_t base_page)
 {
-	struct engine_segment *segment = &plan->segments[plan->count];
+	struct engine_segment *segment = &walk->segments[walk->count];
 
 	segment->step = base_page;
 	/* Any page other than hugetlb may belong to a THP (anonymous, or
@@ -74,36 +74,36 @@ static void add_segment(struct engine_plan *plan, const struct numamig_mapping *
 	}
 	segment->start = start;
 	segment->end = end;
-	plan->count++;
+	walk->count++;
 }
 
 /* Two ranges can end up on one huge page after the rounding above. */
-static void drop_overlaps(struct engine_plan *plan)
+static void drop_overlaps(struct engine_walk *walk)
 {
 	size_t kept = 0;
 
-	if (plan->count > 1)	/* segments may be NULL when there are none */
-		qsort(plan->segments, plan->count, sizeof(*plan->segments), compare_segments);
-	for (size_t index = 0; index < plan->count; index++) {
-		struct engine_segment segment = plan->segments[index];
+	if (walk->count > 1)	/* segments may be NULL when there are none */
+		qsort(walk->segments, walk->count, sizeof(*walk->segments), compare_segments);
+	for (size_t index = 0; index < walk->count; index++) {
+		struct engine_segment segment = walk->segments[index];
 
-		if (kept > 0 && segment.start < plan->segments[kept - 1].end)
-			segment.start = plan->segments[kept - 1].end;
+		if (kept > 0 && segment.start < walk->segments[kept - 1].end)
+			segment.start = walk->segments[kept - 1].end;
 		if (segment.start >= segment.end)
 			continue;
-		plan->segments[kept++] = segment;
+		walk->segments[kept++] = segment;
 	}
-	plan->count = kept;
+	walk->count = kept;
 }
 
-int engine_plan_build(const struct numamig_page_request *request, uint64_t base_page,
-		      struct engine_plan *plan, struct numamig_error *error)
+int engine_walk_build(const struct numamig_page_request *request, uint64_t base_page,
+		      struct engine_walk *walk, struct numamig_error *error)
 {
 	const struct numamig_memory_map *map = request->map;
 	struct numamig_range *ranges = NULL;
 	size_t range_count = request->range_count;
 
-	memset(plan, 0, sizeof(*plan));
+	memset(walk, 0, sizeof(*walk));
 	if (range_count > 0) {
 		ranges = malloc(range_count * sizeof(*ranges));
 		if (!ranges)
@@ -111,9 +111,9 @@ int engine_plan_build(const struct numamig_page_request *request, uint64_t base_
 		memcpy(ranges, request->ranges, range_count * sizeof(*ranges));
 		range_count = merge_ranges(ranges, range_count);
 	}
-	plan->segments = calloc(map->count * (range_count ? range_count : 1) + 1,
-				sizeof(*plan->segments));
-	if (!plan->segments) {
+	walk->segments = calloc(map->count * (range_count ? range_count : 1) + 1,
+				sizeof(*walk->segments));
+	if (!walk->segments) {
 		free(ranges);
 		return numamig_error_set(error, -ENOMEM, "out of memory");
 	}
@@ -126,8 +126,8 @@ int engine_plan_build(const struct numamig_page_request *request, uint64_t base_
 
 			if (mapping->end <= mapping->start || numamig_mapping_total_bytes(mapping) == 0)
 				continue;
-			plan->selected_bytes += mapping->end - mapping->start;
-			add_segment(plan, mapping, mapping->start, mapping->end, base_page);
+			walk->selected_bytes += mapping->end - mapping->start;
+			add_segment(walk, mapping, mapping->start, mapping->end, base_page);
 		}
 	}
 	for (size_t range = 0; range < range_count; range++) {
@@ -142,19 +142,19 @@ int engine_plan_build(const struct numamig_page_request *request, uint64_t base_
 			if (start >= end)
 				continue;
 			covered += end - start;
-			add_segment(plan, mapping, start, end, base_page);
+			add_segment(walk, mapping, start, end, base_page);
 		}
-		plan->selected_bytes += ranges[range].end - ranges[range].start;
+		walk->selected_bytes += ranges[range].end - ranges[range].start;
 		if (covered < ranges[range].end - ranges[range].start)
-			plan->unmapped_bytes += ranges[range].end - ranges[range].start - covered;
+			walk->unmapped_bytes += ranges[range].end - ranges[range].start - covered;
 	}
 	free(ranges);
-	drop_overlaps(plan);
+	drop_overlaps(walk);
 	return 0;
 }
 
-void engine_plan_release(struct engine_plan *plan)
+void engine_walk_release(struct engine_walk *walk)
 {
-	free(plan->segments);
-	memset(plan, 0, sizeof(*plan));
+	free(walk->segments);
+	memset(walk, 0, sizeof(*walk));
 }

@@ -495,7 +495,7 @@ static void folios(void)
 	   "two THPs over nodes 1 and 2: one THP on each");
 }
 
-static void plans(void)
+static void walks(void)
 {
 	struct numamig_node_pages on_node0 = { 0, 2 };
 	struct numamig_mapping mappings[] = {
@@ -513,31 +513,31 @@ static void plans(void)
 		{ BASE + BLOCK * 4 + PAGE, BASE + BLOCK * 4 + 2 * PAGE },
 	};
 	struct numamig_page_request request = { .map = &map, .ranges = ranges, .range_count = 3 };
-	struct engine_plan plan;
+	struct engine_walk walk;
 	struct engine_vectors vectors;
 	size_t count;
 
-	is_int(engine_plan_build(&request, PAGE, &plan, NULL), 0, "plan: built");
-	ok(plan.count == 2 && plan.segments[0].start == BASE && plan.segments[0].end == BASE + 8 * PAGE,
-	   "plan: overlapping ranges joined, cut to the mapping");
-	is_u64(plan.selected_bytes, 16 * PAGE + PAGE, "plan: selected bytes count each byte once");
-	is_u64(plan.unmapped_bytes, 8 * PAGE, "plan: 4 pages before and 4 after the mapping are not mapped");
-	ok(plan.count == 2 && plan.segments[1].start == BASE + BLOCK * 4 &&
-	   plan.segments[1].end == BASE + BLOCK * 5 && plan.segments[1].step == BLOCK &&
-	   !plan.segments[1].folio_blocks, "plan: a hugetlb range widened to its huge page, one step each");
+	is_int(engine_walk_build(&request, PAGE, &walk, NULL), 0, "walk: built");
+	ok(walk.count == 2 && walk.segments[0].start == BASE && walk.segments[0].end == BASE + 8 * PAGE,
+	   "walk: overlapping ranges joined, cut to the mapping");
+	is_u64(walk.selected_bytes, 16 * PAGE + PAGE, "walk: selected bytes count each byte once");
+	is_u64(walk.unmapped_bytes, 8 * PAGE, "walk: 4 pages before and 4 after the mapping are not mapped");
+	ok(walk.count == 2 && walk.segments[1].start == BASE + BLOCK * 4 &&
+	   walk.segments[1].end == BASE + BLOCK * 5 && walk.segments[1].step == BLOCK &&
+	   !walk.segments[1].folio_blocks, "walk: a hugetlb range widened to its huge page, one step each");
 	engine_vectors_init(&vectors, 1024);
-	count = engine_chunk_addresses(&vectors, &plan.segments[1], plan.segments[1].start,
-				       plan.segments[1].end);
+	count = engine_chunk_addresses(&vectors, &walk.segments[1], walk.segments[1].start,
+				       walk.segments[1].end);
 	ok(count == 1 && (uintptr_t)vectors.addresses[0] == BASE + BLOCK * 4,
-	   "plan: one aligned address per huge page");
+	   "walk: one aligned address per huge page");
 	engine_vectors_release(&vectors);
-	engine_plan_release(&plan);
+	engine_walk_release(&walk);
 
 	request.range_count = 0;
-	engine_plan_build(&request, PAGE, &plan, NULL);
-	ok(plan.count == 2 && plan.segments[0].start == BASE && plan.segments[1].step == BLOCK,
-	   "plan: every mapping with pages, none without");
-	engine_plan_release(&plan);
+	engine_walk_build(&request, PAGE, &walk, NULL);
+	ok(walk.count == 2 && walk.segments[0].start == BASE && walk.segments[1].step == BLOCK,
+	   "walk: every mapping with pages, none without");
+	engine_walk_release(&walk);
 }
 
 /* What the rate is charged: bytes booked before each call, less those
@@ -736,7 +736,7 @@ int main(void)
 	selection();
 	refusals();
 	folios();
-	plans();
+	walks();
 	rate_booking();
 	exit_during_pacing();
 	vanished();
