@@ -28,6 +28,9 @@ extern "C" {
 
 const char *numamig_version(void);
 
+/* A process pinned for reading and moving: see "processes" below. */
+struct numamig_process;
+
 /* ---------------------------------------------------------------- errors */
 
 struct numamig_error {
@@ -177,9 +180,14 @@ int numamig_numa_maps_parse(const char *text, size_t length, struct numamig_memo
 /* Adds end addresses and permissions from /proc/PID/maps text. */
 int numamig_memory_map_add_maps(struct numamig_memory_map *map, const char *text, size_t length,
 				struct numamig_error *error);
-/* Reads proc/PID/numa_maps and proc/PID/maps under sysroot. */
-int numamig_memory_map_read(const char *sysroot, pid_t pid, struct numamig_memory_map **map,
-			    struct numamig_error *error);
+/*
+ * Reads the numa_maps and maps of a pinned process (numamig_process_open),
+ * under the sysroot it was opened with. What was read is the process's
+ * own: -ESRCH ("process PID (COMMAND) exited") when it has exited by the
+ * end of the read, whose text may then be another's.
+ */
+int numamig_memory_map_read(const struct numamig_process *process,
+			    struct numamig_memory_map **map, struct numamig_error *error);
 void numamig_memory_map_free(struct numamig_memory_map *map);
 
 /* Bytes per node, summed over mappings: what the tools print as
@@ -197,13 +205,13 @@ struct numamig_placement {
 void numamig_placement_of_map(const struct numamig_memory_map *map,
 			      struct numamig_placement *placement);
 /*
- * Sums proc/PID/numa_maps under sysroot straight into placement: what
+ * Sums the numa_maps of a pinned process straight into placement: what
  * numamig_placement_of_map gives for numamig_memory_map_read's map, at a
  * fraction of its cost (no maps, nothing kept per mapping, the file read
  * a block at a time). Errors as numamig_memory_map_read's.
  */
-int numamig_placement_read(const char *sysroot, pid_t pid, struct numamig_placement *placement,
-			   struct numamig_error *error);
+int numamig_placement_read(const struct numamig_process *process,
+			   struct numamig_placement *placement, struct numamig_error *error);
 /* The nodes that hold at least one byte. */
 void numamig_placement_nodes(const struct numamig_placement *placement,
 			     struct numamig_nodes *nodes);
@@ -299,8 +307,7 @@ struct numamig_page_progress {
 };
 
 struct numamig_page_request {
-	pid_t pid;
-	/* Optional: when set, checked alive before each move_pages call, so a
+	/* The pinned process: checked alive before each move_pages call, so a
 	 * PID reused by another process is never acted upon. */
 	const struct numamig_process *process;
 	const struct numamig_memory_map *map;	/* the process's mappings */
@@ -376,16 +383,36 @@ struct numamig_process;
 /*
  * Opens a process and pins it: on the live machine a pidfd is taken first,
  * then its /proc files are read, then the pidfd is checked again, so what
- * was read belongs to the process the pidfd holds. Fails with -ESRCH (no
- * such process), -EACCES (not ours to read).
+ * was read belongs to the process the pidfd holds. The ID of one of its
+ * threads opens the process (numamig_process_thread tells). Fails with
+ * -ESRCH (no such process), -EACCES (not ours to read).
  */
 int numamig_process_open(const char *sysroot, pid_t pid, struct numamig_process **process,
 			 struct numamig_error *error);
 void numamig_process_free(struct numamig_process *process);
 
 pid_t numamig_process_pid(const struct numamig_process *process);
+/* The thread ID the process was opened by, or 0 when by its PID. */
+pid_t numamig_process_thread(const struct numamig_process *process);
 const char *numamig_process_command(const struct numamig_process *process);
+/* The real uid. */
 uid_t numamig_process_uid(const struct numamig_process *process);
+
+/* Whether the caller may read and move the process, by the kernel's rule
+ * for numa_maps, migrate_pages(2) and move_pages(2); always allowed under
+ * a sysroot other than the live machine. */
+enum numamig_access {
+	NUMAMIG_ACCESS_ALLOWED,
+	/* its real, effective or saved user or group ID is not the caller's
+	 * real one, and the caller lacks CAP_SYS_PTRACE */
+	NUMAMIG_ACCESS_OTHER_USER,
+	/* the same IDs, but it is not dumpable (a set-ID program, prctl) */
+	NUMAMIG_ACCESS_NOT_DUMPABLE,
+	/* the caller's CAP_SYS_PTRACE is a user namespace's, which does not
+	 * hold the process */
+	NUMAMIG_ACCESS_USER_NAMESPACE,
+};
+enum numamig_access numamig_process_access(const struct numamig_process *process);
 bool numamig_process_is_kernel_thread(const struct numamig_process *process);
 /* Mems_allowed from proc/PID/status. */
 const struct numamig_nodes *numamig_process_allowed_nodes(const struct numamig_process *process);
@@ -411,17 +438,43 @@ struct numamig_selection {
 int numamig_processes_select(const char *sysroot, const struct numamig_selection *selection,
 			     pid_t **pids, size_t *count, struct numamig_error *error);
 
+/*
+ * A selection kept for a sweep: numamig_selector_list gives the PIDs that
+ * match now (as numamig_processes_select); numamig_selector_matches checks
+ * a process pinned afterwards against the same criteria, so that a PID
+ * reused between the listing and the pinning is told apart: 1 when it
+ * matches, 0 when not. The selection's strings must outlive the selector.
+ */
+struct numamig_selector;
+
+int numamig_selector_new(const char *sysroot, const struct numamig_selection *selection,
+			 struct numamig_selector **selector, struct numamig_error *error);
+int numamig_selector_list(struct numamig_selector *selector, pid_t **pids, size_t *count,
+			  struct numamig_error *error);
+int numamig_selector_matches(const struct numamig_selector *selector,
+			     const struct numamig_process *process);
+void numamig_selector_free(struct numamig_selector *selector);
+
 /* ---------------------------------------------- whole-process migration */
 
 /*
+ * The targets of a move, checked before anything moves: 'to' not empty
+ * and every node of it with memory (-EINVAL), and inside the process's
+ * cpuset (-EPERM; migrate_pages(2) lets it through with CAP_SYS_NICE, and
+ * the pages would sit where the process may not allocate; move_pages(2)
+ * refuses it with EACCES). error names the process and the nodes.
+ */
+int numamig_targets_check(const struct numamig_topology *topology,
+			  const struct numamig_process *process, const struct numamig_nodes *to,
+			  struct numamig_error *error);
+
+/*
  * What migrate_pages(2) would refuse or quietly change, checked before
- * anything moves: a kernel thread (-EINVAL), a node of 'to' without memory
- * (-EINVAL), a node of 'to' outside the process's cpuset (-EPERM, even
- * with CAP_SYS_NICE, which the kernel would let through: the pages would
- * sit where the process may not allocate), a node of 'to' outside the
- * caller's own cpuset (-EPERM: the kernel would silently drop it and map
- * the node sets differently), another user's process without
- * CAP_SYS_PTRACE (-EPERM). error names the process and the nodes.
+ * anything moves: a kernel thread (-EINVAL), the targets as
+ * numamig_targets_check says, a node of 'to' outside the caller's own
+ * cpuset (-EPERM: the kernel would silently drop it and map the node sets
+ * differently), a process the caller may not act on (-EPERM, see
+ * numamig_process_access). error names the process and the nodes.
  */
 int numamig_migrate_check(const struct numamig_topology *topology,
 			  const struct numamig_process *process, const struct numamig_nodes *to,
@@ -482,6 +535,25 @@ void numamig_migration_compare(const struct numamig_plan *plan,
 				const struct numamig_memory_map *before,
 				const struct numamig_memory_map *after, bool shared_moved,
 				struct numamig_migration_result *result);
+
+/* The placement the plan leads to: before, less what leaves each node,
+ * plus what arrives (after may be before). */
+void numamig_plan_placement(const struct numamig_placement *before,
+			    const struct numamig_plan *plan, struct numamig_placement *after);
+
+/* migrate_pages(2) answered ENOMEM (a target filled up): what the
+ * comparison could only call failed stayed for want of room. */
+void numamig_migration_target_full(struct numamig_migration_result *result);
+
+/*
+ * The page engine saw each page's fate: its shortfall outcomes replace
+ * the reasons the comparison worked out from numa_maps, in total and, for
+ * each node where pages stayed, when there is one reason only (several
+ * reasons and a single such node: all of them that node's; else
+ * "failed"). moved is the engine's count.
+ */
+void numamig_migration_take_pages(struct numamig_migration_result *result,
+				  const struct numamig_page_result *pages);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capability.h"
 #include "numamig.h"
 
 /* The inode number the kernel gives the initial user namespace
@@ -29,7 +30,7 @@ static bool in_initial_user_namespace(void)
 	return namespace.st_ino == INITIAL_USER_NAMESPACE_INODE;
 }
 
-bool numamig_has_capability(int capability)
+bool capability_effective(int capability)
 {
 	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
@@ -38,6 +39,10 @@ bool numamig_has_capability(int capability)
 		return false;
 	if (syscall(SYS_capget, &header, data) < 0)
 		return false;
-	return ((data[capability / 32].effective >> (capability % 32)) & 1) &&
-	       in_initial_user_namespace();
+	return (data[capability / 32].effective >> (capability % 32)) & 1;
+}
+
+bool numamig_has_capability(int capability)
+{
+	return capability_effective(capability) && in_initial_user_namespace();
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "numamig.h"
+#include "process.h"
 #include "sysroot.h"
 #include "text.h"
 
@@ -69,6 +70,23 @@ static int check_within(const struct numamig_nodes *to, const struct numamig_nod
 				 allowed_text);
 }
 
+int numamig_targets_check(const struct numamig_topology *topology,
+			  const struct numamig_process *process, const struct numamig_nodes *to,
+			  struct numamig_error *error)
+{
+	char whose[300];
+	int result;
+
+	if (numamig_nodes_empty(to))
+		return numamig_error_set(error, -EINVAL, "no node to move to");
+	result = check_nodes_have_memory(topology, to, error);
+	if (result < 0)
+		return result;
+	snprintf(whose, sizeof(whose), "process %d (%s)", (int)numamig_process_pid(process),
+		 numamig_process_command(process));
+	return check_within(to, numamig_process_allowed_nodes(process), whose, error);
+}
+
 int numamig_migrate_check(const struct numamig_topology *topology,
 			  const struct numamig_process *process, const struct numamig_nodes *to,
 			  struct numamig_error *error)
@@ -76,30 +94,22 @@ int numamig_migrate_check(const struct numamig_topology *topology,
 	pid_t pid = numamig_process_pid(process);
 	const char *command = numamig_process_command(process);
 	struct numamig_nodes caller_allowed;
-	char whose[300];
 	int result;
 
 	if (numamig_process_is_kernel_thread(process))
 		return numamig_error_set(error, -EINVAL,
-					 "process %d (%s) is a kernel thread: it has no memory to move",
+					 "process %d (%s) is a kernel thread: it has no user memory",
 					 (int)pid, command);
-	/* A captured machine's owners are not the caller's business. */
-	if (sysroot_is_live(numamig_topology_sysroot(topology)) &&
-	    numamig_process_uid(process) != getuid() && !numamig_has_capability(CAP_SYS_PTRACE))
+	if (numamig_process_access(process) != NUMAMIG_ACCESS_ALLOWED)
 		return numamig_error_set(error, -EPERM,
-					 "process %d (%s) belongs to uid %u: moving it needs CAP_SYS_PTRACE",
-					 (int)pid, command, (unsigned)numamig_process_uid(process));
-	if (numamig_nodes_empty(to))
-		return numamig_error_set(error, -EINVAL, "no node to move to");
-	result = check_nodes_have_memory(topology, to, error);
-	if (result < 0)
-		return result;
-	snprintf(whose, sizeof(whose), "process %d (%s)", (int)pid, command);
-	result = check_within(to, numamig_process_allowed_nodes(process), whose, error);
+					 "process %d (%s) is not ours to move (the kernel's ptrace "
+					 "read check): that needs CAP_SYS_PTRACE",
+					 (int)pid, command);
+	result = numamig_targets_check(topology, process, to, error);
 	if (result < 0)
 		return result;
 	caller_allowed_nodes(topology, &caller_allowed);
-	return check_within(to, &caller_allowed, "migratepages itself", error);
+	return check_within(to, &caller_allowed, "the calling process", error);
 }
 
 static int explain_failure(const struct numamig_process *process, const struct numamig_nodes *to,
@@ -145,17 +155,18 @@ int numamig_migrate_process(const struct numamig_process *process,
 {
 	/* The kernel reads maxnode - 1 bits: one more than the masks hold. */
 	unsigned long maxnode = NUMAMIG_MAX_NODES + 1;
+	pid_t acting;
 	long result;
 
 	*failed = 0;
 	if (!anything_to_move(from, to))
 		return 0;
 	/* migrate_pages(2) takes a PID, not a pidfd: make sure the PID still
-	 * names the pinned process right before handing it over. */
-	if (numamig_process_check_alive(process) < 0)
+	 * names the pinned process right before handing it over (or the
+	 * thread that holds the memory when the main thread has exited). */
+	if (process_acting_thread(process, &acting) < 0)
 		return explain_failure(process, to, -ESRCH, error);
-	result = syscall(SYS_migrate_pages, numamig_process_pid(process), maxnode, from->bits,
-			 to->bits);
+	result = syscall(SYS_migrate_pages, acting, maxnode, from->bits, to->bits);
 	if (result < 0)
 		return explain_failure(process, to, -errno, error);
 	*failed = result;

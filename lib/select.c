@@ -49,13 +49,15 @@ struct pid_list {
 	size_t capacity;
 };
 
-struct selector {
-	const char *sysroot;
+struct numamig_selector {
+	char *sysroot;
 	bool by_name;
 	regex_t name;
 	bool by_user;
 	uid_t uid;
 	bool by_cgroup;
+	char cgroup_root[4096];		/* where cgroup v2 is mounted */
+	char cgroup_directory[4096];	/* the one selected, its sysroot before it */
 	struct pid_list cgroup_pids;	/* sorted */
 	struct pid_list chosen;
 	struct numamig_error *error;
@@ -97,7 +99,7 @@ static void pid_list_sort(struct pid_list *list)
 	list->count = kept;
 }
 
-static int parse_user(struct selector *selector, const char *user)
+static int parse_user(struct numamig_selector *selector, const char *user)
 {
 	uint64_t number;
 	struct passwd *entry;
@@ -113,7 +115,7 @@ static int parse_user(struct selector *selector, const char *user)
 	return 0;
 }
 
-static int compile_name(struct selector *selector, const char *pattern)
+static int compile_name(struct numamig_selector *selector, const char *pattern)
 {
 	char reason[256];
 	int code = regcomp(&selector->name, pattern, REG_EXTENDED | REG_NOSUB);
@@ -128,7 +130,7 @@ static int compile_name(struct selector *selector, const char *pattern)
 }
 
 /* Adds the PIDs of one cgroup.procs and of every cgroup below. */
-static int read_cgroup(struct selector *selector, const char *directory)
+static int read_cgroup(struct numamig_selector *selector, const char *directory)
 {
 	struct text_lines lines;
 	const char *line;
@@ -207,21 +209,23 @@ static void cgroup_root(const char *sysroot, char *root, size_t size)
 	free(text);
 }
 
-static int collect_cgroup(struct selector *selector, const char *cgroup)
+static int collect_cgroup(struct numamig_selector *selector, const char *cgroup)
 {
 	char as_given[4096], root[4096], under_root[4096];
 	const char *relative = cgroup[0] == '/' ? cgroup + 1 : cgroup;
 	int result;
 
 	cgroup_root(selector->sysroot, root, sizeof(root));
+	snprintf(selector->cgroup_root, sizeof(selector->cgroup_root), "%s", root);
 	if (sysroot_path(as_given, sizeof(as_given), selector->sysroot, "%s", relative) < 0 ||
 	    sysroot_path(under_root, sizeof(under_root), root, "%s", relative) < 0)
 		return numamig_error_set(selector->error, -ENAMETOOLONG, "cgroup path too long '%s'",
 					 cgroup);
 	if (cgroup[0] == '/' && has_cgroup_procs(as_given))
-		result = read_cgroup(selector, as_given);
+		snprintf(selector->cgroup_directory, sizeof(selector->cgroup_directory), "%s", as_given);
 	else if (has_cgroup_procs(under_root))
-		result = read_cgroup(selector, under_root);
+		snprintf(selector->cgroup_directory, sizeof(selector->cgroup_directory), "%s",
+			 under_root);
 	else if (cgroup[0] == '/')
 		return numamig_error_set(selector->error, -ENOENT,
 					 "cgroup '%s' does not exist (looked in '%s' and '%s')",
@@ -230,12 +234,13 @@ static int collect_cgroup(struct selector *selector, const char *cgroup)
 		return numamig_error_set(selector->error, -ENOENT,
 					 "cgroup '%s' does not exist (looked in '%s')", cgroup,
 					 under_root);
+	result = read_cgroup(selector, selector->cgroup_directory);
 	pid_list_sort(&selector->cgroup_pids);
 	return result;
 }
 
 /* Keeps the process when every criterion set matches it. */
-static int consider(struct selector *selector, pid_t pid, const char *command, uid_t uid)
+static int consider(struct numamig_selector *selector, pid_t pid, const char *command, uid_t uid)
 {
 	if (selector->by_name && (!command || regexec(&selector->name, command, 0, NULL, 0) != 0))
 		return 0;
@@ -277,7 +282,7 @@ static int proc2_open(struct proc2 *proc2, struct numamig_error *error)
 	return -ENOENT;
 }
 
-static int scan_live(struct selector *selector)
+static int scan_live(struct numamig_selector *selector)
 {
 	enum pids_item items[] = { PIDS_ID_PID, PIDS_CMD, PIDS_ID_RUID };
 	enum { ITEM_PID, ITEM_COMMAND, ITEM_UID };
@@ -310,7 +315,7 @@ static int scan_live(struct selector *selector)
 }
 
 /* A copied machine: its proc/PID directories, read as the process handles read them. */
-static int scan_sysroot(struct selector *selector)
+static int scan_sysroot(struct numamig_selector *selector)
 {
 	char path[4096];
 	char reason[128];
@@ -340,37 +345,136 @@ static int scan_sysroot(struct selector *selector)
 	return result;
 }
 
-int numamig_processes_select(const char *sysroot, const struct numamig_selection *selection,
-			     pid_t **pids, size_t *count, struct numamig_error *error)
+/* Without its trailing slashes: "/a/b/" and "/a/b" name one directory. */
+static size_t path_length(const char *path)
 {
-	struct selector selector = { .sysroot = sysroot, .error = error };
+	size_t length = strlen(path);
+
+	while (length > 1 && path[length - 1] == '/')
+		length--;
+	return length;
+}
+
+/*
+ * Whether the process is in the selected cgroup or below it, by its own
+ * proc/PID/cgroup ("0::/PATH", relative to the cgroup v2 mount). A copied
+ * machine without that file is judged by the listing.
+ */
+static bool in_cgroup(const struct numamig_selector *selector,
+		      const struct numamig_process *process)
+{
+	pid_t pid = numamig_process_pid(process);
+	size_t length = path_length(selector->cgroup_directory), root_length;
+	char *text, *line, path[8192];
+	bool inside = false;
+
+	if (sysroot_read(selector->sysroot, &text, NULL, NULL, "proc/%d/cgroup", (int)pid) < 0)
+		return bsearch(&pid, selector->cgroup_pids.pids, selector->cgroup_pids.count,
+			       sizeof(pid), compare_pids) != NULL;
+	line = strstr(text, "0::");
+	if (line && (line == text || line[-1] == '\n')) {
+		line += 3;
+		line[strcspn(line, "\n")] = '\0';
+		root_length = path_length(selector->cgroup_root);
+		snprintf(path, sizeof(path), "%.*s%s", (int)root_length, selector->cgroup_root,
+			 strcmp(line, "/") == 0 ? "" : line);
+		inside = strncmp(path, selector->cgroup_directory, length) == 0 &&
+			 (path[length] == '\0' || path[length] == '/');
+	}
+	free(text);
+	return inside;
+}
+
+int numamig_selector_new(const char *sysroot, const struct numamig_selection *selection,
+			 struct numamig_selector **made, struct numamig_error *error)
+{
+	struct numamig_selector *selector = calloc(1, sizeof(*selector));
 	int result = 0;
+
+	*made = NULL;
+	if (!selector || !(selector->sysroot = strdup(sysroot ? sysroot : "/"))) {
+		free(selector);
+		return numamig_error_set(error, -ENOMEM, "out of memory");
+	}
+	selector->error = error;
+	if (selection->name_pattern) {
+		result = compile_name(selector, selection->name_pattern);
+		selector->by_name = result == 0;
+	}
+	if (result == 0 && selection->user) {
+		selector->by_user = true;
+		result = parse_user(selector, selection->user);
+	}
+	if (result == 0 && selection->cgroup) {
+		selector->by_cgroup = true;
+		result = collect_cgroup(selector, selection->cgroup);
+	}
+	selector->error = NULL;
+	if (result < 0) {
+		numamig_selector_free(selector);
+		return result;
+	}
+	*made = selector;
+	return 0;
+}
+
+int numamig_selector_list(struct numamig_selector *selector, pid_t **pids, size_t *count,
+			  struct numamig_error *error)
+{
+	int result;
 
 	*pids = NULL;
 	*count = 0;
-	if (selection->name_pattern) {
-		result = compile_name(&selector, selection->name_pattern);
-		selector.by_name = result == 0;
-	}
-	if (result == 0 && selection->user) {
-		selector.by_user = true;
-		result = parse_user(&selector, selection->user);
-	}
-	if (result == 0 && selection->cgroup) {
-		selector.by_cgroup = true;
-		result = collect_cgroup(&selector, selection->cgroup);
-	}
-	if (result == 0)
-		result = sysroot_is_live(sysroot) ? scan_live(&selector) : scan_sysroot(&selector);
-	if (selector.by_name)
-		regfree(&selector.name);
-	free(selector.cgroup_pids.pids);
-	if (result < 0) {
-		free(selector.chosen.pids);
+	selector->error = error;
+	selector->chosen.count = 0;
+	result = sysroot_is_live(selector->sysroot) ? scan_live(selector) : scan_sysroot(selector);
+	selector->error = NULL;
+	if (result < 0)
 		return result;
-	}
-	pid_list_sort(&selector.chosen);
-	*pids = selector.chosen.pids;
-	*count = selector.chosen.count;
+	pid_list_sort(&selector->chosen);
+	*pids = selector->chosen.pids;
+	*count = selector->chosen.count;
+	selector->chosen = (struct pid_list){ 0 };
 	return 0;
+}
+
+int numamig_selector_matches(const struct numamig_selector *selector,
+			     const struct numamig_process *process)
+{
+	const char *command = numamig_process_command(process);
+
+	if (selector->by_name && (!command || regexec(&selector->name, command, 0, NULL, 0) != 0))
+		return 0;
+	if (selector->by_user && numamig_process_uid(process) != selector->uid)
+		return 0;
+	if (selector->by_cgroup && !in_cgroup(selector, process))
+		return 0;
+	return 1;
+}
+
+void numamig_selector_free(struct numamig_selector *selector)
+{
+	if (!selector)
+		return;
+	if (selector->by_name)
+		regfree(&selector->name);
+	free(selector->cgroup_pids.pids);
+	free(selector->chosen.pids);
+	free(selector->sysroot);
+	free(selector);
+}
+
+int numamig_processes_select(const char *sysroot, const struct numamig_selection *selection,
+			     pid_t **pids, size_t *count, struct numamig_error *error)
+{
+	struct numamig_selector *selector;
+	int result = numamig_selector_new(sysroot, selection, &selector, error);
+
+	*pids = NULL;
+	*count = 0;
+	if (result < 0)
+		return result;
+	result = numamig_selector_list(selector, pids, count, error);
+	numamig_selector_free(selector);
+	return result;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "process.h"
 
 /*
  * 64 MiB per call. Each move_pages(2) call that moves drains every CPU's
@@ -239,34 +240,36 @@ static void run_pass(struct engine_run *run, unsigned int jobs)
 static int call_error(const struct numamig_page_request *request, int code,
 		      struct numamig_error *error)
 {
+	const struct numamig_process *process = request->process;
+	int pid = (int)numamig_process_pid(process);
+	const char *command = numamig_process_command(process);
 	char nodes[256];
-	pid_t pid = request->pid;
 
 	numamig_nodes_format(&request->to, nodes, sizeof(nodes));
 	switch (code) {
 	case -ESRCH:
-		return numamig_error_set(error, code, "process %d exited", (int)pid);
+		return process_exited(process, error);
 	case -EPERM:
 		if (request->move_shared)
 			return numamig_error_set(error, code,
-				"not allowed to move the pages of process %d: --all needs CAP_SYS_NICE, another user's process CAP_SYS_PTRACE",
-				(int)pid);
+				"not allowed to move the pages of process %d (%s): shared pages need CAP_SYS_NICE, another user's process CAP_SYS_PTRACE",
+				pid, command);
 		return numamig_error_set(error, code,
-			"not allowed to move the pages of process %d: it belongs to another user (needs CAP_SYS_PTRACE)",
-			(int)pid);
+			"not allowed to move the pages of process %d (%s): it belongs to another user (needs CAP_SYS_PTRACE)",
+			pid, command);
 	case -EACCES:
 		return numamig_error_set(error, code,
-			"target nodes %s are not all in the cpuset of process %d", nodes, (int)pid);
+			"target nodes %s are not all in the cpuset of process %d (%s)", nodes, pid, command);
 	case -ENODEV:
 		return numamig_error_set(error, code, "target nodes %s: not every one has memory", nodes);
 	case -EINVAL:
 		return numamig_error_set(error, code,
-			"the pages of process %d cannot be moved (a kernel thread?)", (int)pid);
+			"the pages of process %d (%s) cannot be moved", pid, command);
 	case -ENOMEM:
 		return numamig_error_set(error, code, "out of memory");
 	default:
-		return numamig_error_set(error, code, "move_pages on process %d failed: %s", (int)pid,
-					 strerror(-code));
+		return numamig_error_set(error, code, "move_pages on process %d (%s) failed: %s", pid,
+					 command, strerror(-code));
 	}
 }
 
@@ -295,18 +298,22 @@ int numamig_pages_move(const struct numamig_page_request *request,
 {
 	struct engine_run *run;
 	uint64_t base_page = (uint64_t)sysconf(_SC_PAGESIZE);
+	pid_t acting;
 	int rc;
 
 	memset(result, 0, sizeof(*result));
-	if (!request->map || request->pid <= 0)
+	if (!request->map || !request->process)
 		return numamig_error_set(error, -EINVAL, "no process to act on");
+	/* The calls and the maps go through the thread that holds the memory. */
+	if (process_acting_thread(request->process, &acting) < 0)
+		return process_exited(request->process, error);
 	if (!request->query_only && numamig_nodes_empty(&request->to))
 		return numamig_error_set(error, -EINVAL, "no target node");
 	run = calloc(1, sizeof(*run));
 	if (!run)
 		return numamig_error_set(error, -ENOMEM, "out of memory");
 	run->request = request;
-	run->mover.pid = request->pid;
+	run->mover.pid = acting;
 	run->mover.process = request->process;
 	run->mover.flags = request->move_shared ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE;
 	run->mover.base_page = base_page;

@@ -211,7 +211,7 @@ END
 
 @test "a kernel thread" {
 	run --separate-stderr migratepages --sysroot "$four_nodes" --dry-run 2 0 1
-	assert_one_error "migratepages: process 2 (kthreadd) is a kernel thread: it has no memory to move"
+	assert_one_error "migratepages: process 2 (kthreadd) is a kernel thread: it has no user memory"
 }
 
 @test "no such process" {
@@ -272,7 +272,7 @@ END
 
 @test "live: a kernel thread" {
 	run --separate-stderr migratepages 2 0 0
-	assert_one_error "migratepages: process 2 (kthreadd) is a kernel thread: it has no memory to move"
+	assert_one_error "migratepages: process 2 (kthreadd) is a kernel thread: it has no user memory"
 }
 
 @test "live: --cgroup selects the processes of a cgroup v2 directory" {

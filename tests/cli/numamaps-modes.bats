@@ -201,7 +201,7 @@ start_twenty() {
 	status=0
 	wait $watcher || status=$?
 	assert_equal "$status" 1
-	assert_equal "$(cat stderr.txt)" "numamaps: PID $victim has exited"
+	assert_equal "$(cat stderr.txt)" "numamaps: process $victim (sleep) exited during the watch"
 }
 
 @test "--interval and --count usage errors" {

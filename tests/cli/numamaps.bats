@@ -174,15 +174,15 @@ END
 
 @test "a kernel thread: message and exit status 1" {
 	run -1 --separate-stderr numamaps --sysroot "$four_nodes" 2
-	assert_equal "$stderr" "numamaps: PID 2 is a kernel thread: it has no user memory"
+	assert_equal "$stderr" "numamaps: process 2 (kthreadd) is a kernel thread: it has no user memory"
 	run -1 --separate-stderr numamaps -s 2
-	assert_equal "$stderr" "numamaps: PID 2 is a kernel thread: it has no user memory"
+	assert_equal "$stderr" "numamaps: process 2 (kthreadd) is a kernel thread: it has no user memory"
 }
 
 @test "several PIDs, some bad: each reported, the others shown, exit status 1" {
 	run -1 --separate-stderr numamaps --sysroot "$four_nodes" -s -r -b 9999 4343 2
 	assert_equal "$stderr" "numamaps: no process with PID 9999
-numamaps: PID 2 is a kernel thread: it has no user memory"
+numamaps: process 2 (kthreadd) is a kernel thread: it has no user memory"
 	assert_line --index 7 '4343 worker total 20480 40960 0 0 61440'
 	assert_equal "${#lines[@]}" 8
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "numamig.h"
+#include "read.h"
 #include "tap.h"
 
 static struct numamig_memory_map *parse(const char *numa_maps, const char *maps)
@@ -108,7 +109,7 @@ static void test_sysroot(void)
 	struct numamig_error error = { 0 };
 	size_t files = 0, joined = 0;
 
-	if (!is_int(numamig_memory_map_read(sysroot, 7001, &map, &error), 0,
+	if (!is_int(read_map(sysroot, 7001, &map, &error), 0,
 		    "sysroot: read process 7001"))
 		diag("%s", error.message);
 	if (map) {
@@ -122,16 +123,16 @@ static void test_sysroot(void)
 	}
 	numamig_memory_map_free(map);
 
-	is_int(numamig_memory_map_read(sysroot, 7002, &map, &error), 0, "kernel thread read");
+	is_int(read_map(sysroot, 7002, &map, &error), 0, "kernel thread read");
 	ok(map && map->count == 0, "kernel thread: no mapping");
 	numamig_memory_map_free(map);
 
-	is_int(numamig_memory_map_read(sysroot, 99999, &map, &error), -ESRCH,
+	is_int(read_map(sysroot, 99999, &map, &error), -ESRCH,
 	       "a missing process is -ESRCH");
 	is_string(error.message, "process 99999 does not exist", "missing process message");
 	ok(map == NULL, "no map for a missing process");
 
-	is_int(numamig_memory_map_read(sysroot, 7004, &map, &error), -EINVAL,
+	is_int(read_map(sysroot, 7004, &map, &error), -EINVAL,
 	       "a broken numa_maps is -EINVAL");
 	ok(strstr(error.message, "cannot parse '") &&
 	   strstr(error.message, "/proc/7004/numa_maps': line 2: bad number in 'anon=x'"),
@@ -151,7 +152,7 @@ static void test_live(void)
 		return;
 	madvise(memory, size, MADV_NOHUGEPAGE);
 	memset(memory, 1, size);
-	if (!is_int(numamig_memory_map_read(NULL, getpid(), &map, &error), 0, "live: own maps"))
+	if (!is_int(read_map(NULL, getpid(), &map, &error), 0, "live: own maps"))
 		diag("%s", error.message);
 	for (size_t i = 0; map && i < map->count; i++) {
 		const struct numamig_mapping *mapping = &map->mappings[i];

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "numamig.h"
+#include "read.h"
 #include "tap.h"
 
 static char sysroot[] = "/tmp/test-placement-read.XXXXXX";
@@ -33,8 +34,19 @@ static bool make_process(int pid, const char *numa_maps, size_t length, const ch
 {
 	char relative[64];
 
+	static const char status[] = "Name:\tfake\nUid:\t1000\t1000\t1000\t1000\n";
+	char stat[64];
+
 	snprintf(relative, sizeof(relative), "%s/proc/%d", sysroot, pid);
 	mkdir(relative, 0755);
+	/* what a process handle reads */
+	snprintf(stat, sizeof(stat), "%d (fake) S 1 1 1 0 -1 0\n", pid);
+	snprintf(relative, sizeof(relative), "proc/%d/stat", pid);
+	if (!write_file(relative, stat, strlen(stat)))
+		return false;
+	snprintf(relative, sizeof(relative), "proc/%d/status", pid);
+	if (!write_file(relative, status, strlen(status)))
+		return false;
 	snprintf(relative, sizeof(relative), "proc/%d/numa_maps", pid);
 	if (!write_file(relative, numa_maps, length))
 		return false;
@@ -49,6 +61,10 @@ static void remove_process(int pid)
 	snprintf(path, sizeof(path), "%s/proc/%d/numa_maps", sysroot, pid);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/proc/%d/maps", sysroot, pid);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/proc/%d/stat", sysroot, pid);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/proc/%d/status", sysroot, pid);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/proc/%d", sysroot, pid);
 	rmdir(path);
@@ -65,11 +81,11 @@ static void compare(const char *root, int pid, const char *what)
 	static struct numamig_placement streamed, joined;
 	struct numamig_memory_map *map = NULL;
 	struct numamig_error error = { 0 };
-	int result = numamig_placement_read(root, pid, &streamed, &error);
+	int result = read_placement(root, pid, &streamed, &error);
 
 	if (!is_int(result, 0, "%s: summed", what))
 		diag("%s", error.message);
-	if (numamig_memory_map_read(root, pid, &map, &error) < 0) {
+	if (read_map(root, pid, &map, &error) < 0) {
 		ok(false, "%s: read and joined: %s", what, error.message);
 		return;
 	}
@@ -158,8 +174,8 @@ static void refuses(const char *numa_maps, const char *what)
 		ok(false, "%s: cannot write the sysroot", what);
 		return;
 	}
-	result = numamig_placement_read(sysroot, 102, &placement, &streamed);
-	is_int(result, numamig_memory_map_read(sysroot, 102, &map, &joined), "%s: the same error",
+	result = read_placement(sysroot, 102, &placement, &streamed);
+	is_int(result, read_map(sysroot, 102, &map, &joined), "%s: the same error",
 	       what);
 	is_string(streamed.message, joined.message, "%s: the same message", what);
 	ok(placement.total == 0, "%s: nothing summed", what);
@@ -175,7 +191,7 @@ static void test_errors(void)
 	refuses("1000 default anon=1 N0=1 kernelpagesize_kB=4\n1000 default\n", "out of order");
 	refuses("1000 default anon=1 N0=1 kernelpagesize_kB=4\n2000 default anon=1", "truncated");
 	refuses("1000 default anon=x\n", "bad number");
-	is_int(numamig_placement_read(sysroot, 99999, &placement, &error), -ESRCH,
+	is_int(read_placement(sysroot, 99999, &placement, &error), -ESRCH,
 	       "a missing process is -ESRCH");
 	is_string(error.message, "process 99999 does not exist", "missing process message");
 }
@@ -191,7 +207,7 @@ static void test_live(void)
 	if (!memory)
 		return;
 	memset(memory, 1, size);
-	if (!is_int(numamig_placement_read(NULL, getpid(), &placement, &error), 0, "live: summed"))
+	if (!is_int(read_placement(NULL, getpid(), &placement, &error), 0, "live: summed"))
 		diag("%s", error.message);
 	ok(placement.type_bytes[NUMAMIG_MAPPING_ANON] + placement.type_bytes[NUMAMIG_MAPPING_HEAP] >=
 		   size, "live: its 64 pages are counted");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "numamig.h"
+#include "read.h"
 #include "tap.h"
 
 static const char *format(const struct numamig_nodes *nodes)
@@ -221,7 +222,7 @@ static void test_permission(void)
 
 		close(channel[0]);
 		if (setgid(65534) == 0 && setuid(65534) == 0)
-			result = numamig_memory_map_read(NULL, 1, &map, &error);
+			result = read_map(NULL, 1, &map, &error);
 		else
 			numamig_error_set(&error, -EPERM, "setuid failed");
 		error.code = result;

@@ -12,9 +12,12 @@
  * pages with move_pages(2) instead, in chunks, from several threads, at a
  * bounded rate, to the same targets.
  *
- * Every process is pinned by a pidfd as soon as it is chosen, before any
- * is moved; one that cannot be moved is reported and the others are
- * moved, and the exit status is then 1.
+ * Each process is pinned by a pidfd when its turn comes, and one of a
+ * selection is checked against it again once pinned, so that a PID reused
+ * since the listing is not moved; the pin is let go once it is moved, so
+ * a sweep of any number of processes holds one descriptor. One that
+ * cannot be moved is reported and the others are moved, and the exit
+ * status is then 1.
  */
 #include "config.h"
 
@@ -29,6 +32,7 @@
 
 #include "messages.h"
 #include "migratepages.h"
+#include "pin.h"
 
 enum {
 	OPTION_NAME = 0x200,
@@ -204,13 +208,16 @@ static int choose_pids(struct migratepages_control *control, pid_t **pids, size_
 		pid_t *found = NULL;
 		size_t found_count = 0;
 
-		status = numamig_processes_select(control->common.sysroot, &control->selection,
-						  &found, &found_count, &error);
+		status = numamig_selector_new(control->common.sysroot, &control->selection,
+					      &control->selector, &error);
+		if (status == 0)
+			status = numamig_selector_list(control->selector, &found, &found_count,
+						       &error);
 		if (status < 0) {
 			message_warn_library(&error, status, "cannot select processes");
 			return status;
 		}
-		/* never migratepages itself, which --user would match */
+		/* never this process itself, which --user would match */
 		for (size_t index = 0; index < found_count && status == 0; index++)
 			if (found[index] != getpid())
 				status = add_pid(pids, count, found[index]);
@@ -249,31 +256,6 @@ static int parse_nodes(struct migratepages_control *control, const char *text,
 	return status;
 }
 
-/* Pins a process; a kernel thread or another user's process named by its
- * PID is refused later, by numamig_migrate_check, with the reason. Of a
- * selection (--name, --user, --cgroup), kernel threads have no memory to
- * move and processes that exited since the listing are gone: both are
- * left out without a word (returns 1), as pgrep's list is not an error. */
-static int open_process(const struct migratepages_control *control, pid_t pid,
-			struct numamig_process **process)
-{
-	struct numamig_error error = { 0 };
-	int status = numamig_process_open(control->common.sysroot, pid, process, &error);
-
-	if (control->selecting && status == -ESRCH)
-		return 1;
-	if (status == -ESRCH)
-		message_warn("no process with PID %d", (int)pid);
-	else if (status < 0)
-		message_warn_library(&error, status, "cannot open process %d", (int)pid);
-	else if (control->selecting && numamig_process_is_kernel_thread(*process)) {
-		numamig_process_free(*process);
-		*process = NULL;
-		return 1;
-	}
-	return status;
-}
-
 static int prepare(struct migratepages_control *control)
 {
 	struct numamig_error error = { 0 };
@@ -296,13 +278,46 @@ static int prepare(struct migratepages_control *control)
 	return status;
 }
 
+/* Pins one process when its turn comes, moves it and lets it go:
+ * 0 reported, 1 skipped, or a negative errno once the message is out. */
+static int move_one(const struct migratepages_control *control, struct report *report, pid_t pid,
+		    bool *partial)
+{
+	struct pin_request pin = {
+		.sysroot = control->common.sysroot,
+		.purpose = PIN_TO_MOVE,
+		.selected = control->selecting,
+		.selector = control->selector,
+		.check_access = true,
+	};
+	struct numamig_process *process;
+	struct process_move *move;
+	int status = pin_process(&pin, pid, &process);
+
+	if (status != 0)
+		return status;
+	move = calloc(1, sizeof(*move));
+	if (!move) {
+		message_warn_code(ENOMEM, "cannot move process %d", (int)pid);
+		status = -ENOMEM;
+	} else
+		status = move_process(control, process, move);
+	if (status == 0) {
+		report_add(report, move);
+		if (process_move_stayed(move))
+			*partial = true;
+	}
+	free(move);
+	numamig_process_free(process);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct migratepages_control control = { 0 };
-	struct numamig_process **processes = NULL;
 	struct report *report = NULL;
 	pid_t *pids = NULL;
-	size_t count = 0, opened = 0, reported = 0;
+	size_t count = 0, reported = 0;
 	int exit_status = NUMAMIG_EXIT_FAILURE;
 	bool failed = false, partial = false;
 
@@ -311,43 +326,21 @@ int main(int argc, char **argv)
 
 	if (prepare(&control) < 0 || choose_pids(&control, &pids, &count) < 0)
 		goto out;
-	processes = calloc(count, sizeof(*processes));
-	if (!processes) {
-		message_warn_code(ENOMEM, "cannot keep %zu processes", count);
+	report = report_new(&control);
+	if (!report)
 		goto out;
-	}
-	/* Pin them all first: the PIDs chosen are the processes moved. */
 	for (size_t index = 0; index < count; index++) {
-		int status = open_process(&control, pids[index], &processes[opened]);
+		int status = move_one(&control, report, pids[index], &partial);
 
 		if (status < 0)
 			failed = true;
 		else if (status == 0)
-			opened++;
+			reported++;
 	}
-	if (opened == 0 && !failed) {
+	if (reported == 0 && !failed) {
 		message_warn("no process matches the selection (kernel threads and processes "
 			     "that exited are left out)");
 		goto out;
-	}
-	report = report_new(&control);
-	if (!report)
-		goto out;
-	for (size_t index = 0; index < opened; index++) {
-		struct process_move *move = calloc(1, sizeof(*move));
-
-		if (!move || move_process(&control, processes[index], move) < 0) {
-			if (!move)
-				message_warn_code(ENOMEM, "cannot move process %d",
-						  (int)numamig_process_pid(processes[index]));
-			failed = true;
-		} else {
-			report_add(report, move);
-			reported++;
-			if (process_move_stayed(move))
-				partial = true;
-		}
-		free(move);
 	}
 	if (reported && report_print(report) < 0)
 		failed = true;
@@ -359,10 +352,8 @@ int main(int argc, char **argv)
 		exit_status = NUMAMIG_EXIT_SUCCESS;
 out:
 	report_free(report);
-	for (size_t index = 0; index < opened; index++)
-		numamig_process_free(processes[index]);
-	free(processes);
 	free(pids);
+	numamig_selector_free(control.selector);
 	numamig_topology_free(control.topology);
 	return exit_status;
 }

@@ -12,6 +12,7 @@
 struct migratepages_control {
 	struct common_options common;
 	struct numamig_selection selection;
+	struct numamig_selector *selector;	/* of the selection, for the sweep */
 	bool selecting;			/* --name, --user or --cgroup: no PID argument */
 	char *arguments[3];
 	char *pid_list;			/* "42" or "42,43" */

@@ -12,6 +12,7 @@
 
 #include "messages.h"
 #include "migratepages.h"
+#include "pin.h"
 #include "progress.h"
 
 static double now_seconds(void)
@@ -23,53 +24,14 @@ static double now_seconds(void)
 }
 
 /* The memory map, known to belong to the pinned process. */
-static int read_map(const struct migratepages_control *control,
-		    const struct numamig_process *process, const char *when,
+static int read_map(const struct numamig_process *process, const char *when,
 		    struct numamig_memory_map **map)
 {
 	struct numamig_error error = { 0 };
-	pid_t pid = numamig_process_pid(process);
-	int status = numamig_memory_map_read(control->common.sysroot, pid, map, &error);
+	int status = numamig_memory_map_read(process, map, &error);
 
-	if (status == -ESRCH || status == -ENOENT ||
-	    (status == 0 && numamig_process_check_alive(process) < 0)) {
-		numamig_memory_map_free(*map);
-		*map = NULL;
-		message_warn("process %d (%s) exited %s", (int)pid,
-			     numamig_process_command(process), when);
-		return -ESRCH;
-	}
-	if (status < 0)
-		message_warn_library(&error, status, "cannot read the memory map of process %d",
-				     (int)pid);
-	return status;
-}
-
-/* The placement the plan leads to: what --dry-run shows as AFTER. */
-static void planned_placement(const struct numamig_placement *before,
-			      const struct numamig_plan *plan, struct numamig_placement *after)
-{
-	*after = *before;
-	for (int node = 0; node < NUMAMIG_MAX_NODES; node++)
-		after->node_bytes[node] = before->node_bytes[node] - plan->leaving[node] +
-					  plan->arriving[node];
-}
-
-/* A process that exits mid-move makes the kernel answer ESRCH, or EINVAL
- * (a zombie has no memory): the pidfd tells which it was. */
-static int explain_failure(const struct numamig_process *process,
-			   const struct process_move *move, int status,
-			   const struct numamig_error *error)
-{
-	if (status == 0)
-		return 0;
-	if (status == -ESRCH || numamig_process_check_alive(process) < 0) {
-		message_warn("process %d (%s) exited during the move", (int)move->pid,
-			     move->command);
-		return -ESRCH;
-	}
-	message_warn_library(error, status, "cannot move process %d", (int)move->pid);
-	return status;
+	return pin_explain(process, PIN_TO_MOVE, when, status, &error,
+			   "cannot read the memory map");
 }
 
 static int move_by_page_engine(const struct migratepages_control *control,
@@ -77,7 +39,6 @@ static int move_by_page_engine(const struct migratepages_control *control,
 			       const struct numamig_memory_map *map, struct process_move *move)
 {
 	struct numamig_page_request request = {
-		.pid = numamig_process_pid(process),
 		.process = process,
 		.map = map,
 		.from = control->from,
@@ -97,7 +58,7 @@ static int move_by_page_engine(const struct migratepages_control *control,
 	move->by_page_engine = true;
 	status = numamig_pages_move(&request, &move->pages, &error);
 	progress_free(progress);
-	return explain_failure(process, move, status, &error);
+	return pin_explain(process, PIN_TO_MOVE, "during", status, &error, "cannot move the process");
 }
 
 static int move_by_kernel(const struct numamig_process *process, struct process_move *move,
@@ -114,62 +75,7 @@ static int move_by_kernel(const struct numamig_process *process, struct process_
 		move->target_full = true;
 		return 0;
 	}
-	return explain_failure(process, move, status, &error);
-}
-
-/* After an ENOMEM, what the comparison could only call failed stayed
- * for want of room on the target. */
-static void blame_full_target(struct numamig_migration_result *result)
-{
-	result->stayed_by_outcome[NUMAMIG_OUTCOME_NO_MEMORY] +=
-		result->stayed_by_outcome[NUMAMIG_OUTCOME_FAILED];
-	result->stayed_by_outcome[NUMAMIG_OUTCOME_FAILED] = 0;
-	for (int node = 0; node < NUMAMIG_MAX_NODES; node++) {
-		result->stayed_on_node[node][NUMAMIG_OUTCOME_NO_MEMORY] +=
-			result->stayed_on_node[node][NUMAMIG_OUTCOME_FAILED];
-		result->stayed_on_node[node][NUMAMIG_OUTCOME_FAILED] = 0;
-	}
-}
-
-/*
- * The engine saw each page's fate: its shortfall outcomes replace the
- * reasons worked out from numa_maps, in total and, where numa_maps shows
- * pages left on a node, for that node too when there is one reason only.
- */
-static void take_page_outcomes(struct process_move *move)
-{
-	struct numamig_migration_result *result = &move->result;
-	int reasons = 0, only = NUMAMIG_OUTCOME_FAILED, stayed_node = -1;
-
-	memset(result->stayed_by_outcome, 0, sizeof(result->stayed_by_outcome));
-	result->stayed = 0;
-	for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++) {
-		if (!numamig_outcome_is_shortfall(outcome) || move->pages.bytes[outcome] == 0)
-			continue;
-		result->stayed_by_outcome[outcome] = move->pages.bytes[outcome];
-		result->stayed += move->pages.bytes[outcome];
-		reasons++;
-		only = outcome;
-	}
-	result->moved = move->pages.bytes[NUMAMIG_OUTCOME_MOVED];
-	for (int node = 0; node < NUMAMIG_MAX_NODES; node++) {
-		uint64_t on_node = 0;
-
-		for (int outcome = 0; outcome < NUMAMIG_OUTCOME_COUNT; outcome++)
-			on_node += result->stayed_on_node[node][outcome];
-		memset(result->stayed_on_node[node], 0, sizeof(result->stayed_on_node[node]));
-		if (on_node && stayed_node == -1)
-			stayed_node = node;
-		else if (on_node)
-			stayed_node = -2;
-		result->stayed_on_node[node][reasons == 1 ? only : NUMAMIG_OUTCOME_FAILED] =
-			on_node;
-	}
-	/* Several reasons, and one node where pages stayed: they are all
-	 * that node's, rather than "failed" (shared pages and a full target). */
-	if (reasons > 1 && stayed_node >= 0)
-		memcpy(result->stayed_on_node[stayed_node], result->stayed_by_outcome,
-		       sizeof(result->stayed_by_outcome));
+	return pin_explain(process, PIN_TO_MOVE, "during", status, &error, "cannot move the process");
 }
 
 int move_process(const struct migratepages_control *control, struct numamig_process *process,
@@ -189,13 +95,13 @@ int move_process(const struct migratepages_control *control, struct numamig_proc
 		message_warn_library(&error, status, "cannot move process %d", (int)move->pid);
 		return status;
 	}
-	status = read_map(control, process, "before the move", &before);
+	status = read_map(process, "before", &before);
 	if (status < 0)
 		return status;
 	numamig_placement_of_map(before, &move->before);
 	numamig_plan_make(before, &control->from, &control->to, &move->plan);
 	if (control->dry_run) {
-		planned_placement(&move->before, &move->plan, &move->after);
+		numamig_plan_placement(&move->before, &move->plan, &move->after);
 		numamig_memory_map_free(before);
 		return 0;
 	}
@@ -215,15 +121,15 @@ int move_process(const struct migratepages_control *control, struct numamig_proc
 	else
 		move->system_delta_known = false;
 	if (status == 0)
-		status = read_map(control, process, "during the move", &after);
+		status = read_map(process, "during", &after);
 	if (status == 0) {
 		numamig_placement_of_map(after, &move->after);
 		numamig_migration_compare(&move->plan, before, after, control->move_shared,
 					  &move->result);
 		if (move->by_page_engine)
-			take_page_outcomes(move);
+			numamig_migration_take_pages(&move->result, &move->pages);
 		else if (move->target_full)
-			blame_full_target(&move->result);
+			numamig_migration_target_full(&move->result);
 		/* the engine's own clock stops before it queries the pages
 		 * again for its "after": that is checking, not moving */
 		if (move->by_page_engine)

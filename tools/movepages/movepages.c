@@ -14,6 +14,7 @@
 #include "messages.h"
 #include "movepages.h"
 #include "output.h"
+#include "pin.h"
 #include "progress.h"
 
 /* CAP_SYS_NICE, without <linux/capability.h> in a tool. */
@@ -181,8 +182,7 @@ static void fail_if_exited(const char *when)
 {
 	if (numamig_process_check_alive(process) == 0)
 		return;
-	message_warn("process %d (%s) exited %s", (int)control.pid,
-		     numamig_process_command(process), when);
+	pin_explain(process, PIN_TO_MOVE, when, -ESRCH, NULL, NULL);
 	release();
 	exit(NUMAMIG_EXIT_FAILURE);
 }
@@ -192,9 +192,7 @@ static void fail_if_exited(const char *when)
 static void parse_nodes(struct numamig_page_request *request)
 {
 	const struct numamig_nodes *allowed = numamig_process_allowed_nodes(process);
-	struct numamig_nodes outside;
 	struct numamig_error error = { 0 };
-	char list[256], allowed_list[256];
 	int rc;
 
 	if (control.to) {
@@ -206,22 +204,9 @@ static void parse_nodes(struct numamig_page_request *request)
 			rc = 0;
 		if (rc < 0)
 			fail_library(&error, rc, "--to");
-		numamig_nodes_minus(&outside, &request->to, numamig_topology_with_memory(topology));
-		if (!numamig_nodes_empty(&outside)) {
-			numamig_nodes_format(&outside, list, sizeof(list));
-			message_warn("--to %s: node %s has no memory", control.to, list);
-			release();
-			exit(NUMAMIG_EXIT_FAILURE);
-		}
-		numamig_nodes_minus(&outside, &request->to, allowed);
-		if (!numamig_nodes_empty(allowed) && !numamig_nodes_empty(&outside)) {
-			numamig_nodes_format(&outside, list, sizeof(list));
-			numamig_nodes_format(allowed, allowed_list, sizeof(allowed_list));
-			message_warn("--to %s: node %s is outside the cpuset of process %d (allowed: %s)",
-				     control.to, list, (int)control.pid, allowed_list);
-			release();
-			exit(NUMAMIG_EXIT_FAILURE);
-		}
+		rc = numamig_targets_check(topology, process, &request->to, &error);
+		if (rc < 0)
+			fail_library(&error, rc, "--to");
 		control.to_nodes = request->to;
 	}
 	if (control.from) {
@@ -271,6 +256,7 @@ static int exit_status(const struct numamig_page_result *result)
 int main(int argc, char **argv)
 {
 	struct numamig_page_request request = { 0 };
+	struct pin_request pin = { 0 };
 	struct numamig_page_result *result;
 	struct numamig_counters before, after;
 	struct numamig_error error = { 0 };
@@ -286,19 +272,15 @@ int main(int argc, char **argv)
 	rc = numamig_topology_load(NULL, &topology, &error);
 	if (rc < 0)
 		fail_library(&error, rc, "cannot read the NUMA topology");
-	rc = numamig_process_open(NULL, control.pid, &process, &error);
-	if (rc < 0)
-		fail_library(&error, rc, "cannot open the process");
-	if (numamig_process_is_kernel_thread(process)) {
-		message_warn("process %d is a kernel thread: it has no pages to move", (int)control.pid);
+	pin.purpose = control.query ? PIN_TO_READ : PIN_TO_MOVE;
+	pin.check_access = true;
+	if (pin_process(&pin, control.pid, &process) < 0) {
 		release();
 		return NUMAMIG_EXIT_FAILURE;
 	}
-	rc = numamig_memory_map_read(NULL, control.pid, &map, &error);
-	fail_if_exited("before the move");
+	rc = numamig_memory_map_read(process, &map, &error);
 	if (rc < 0) {
-		message_warn_access(process, control.query ? "reading its placement" : "moving it",
-				    &error, rc, "cannot read the mappings");
+		pin_explain(process, pin.purpose, "before", rc, &error, "cannot read the mappings");
 		release();
 		return NUMAMIG_EXIT_FAILURE;
 	}
@@ -313,7 +295,6 @@ int main(int argc, char **argv)
 		return NUMAMIG_EXIT_FAILURE;
 	}
 
-	request.pid = control.pid;
 	request.process = process;
 	request.map = map;
 	request.mode = NUMAMIG_TARGET_SPREAD;
@@ -339,8 +320,7 @@ int main(int argc, char **argv)
 	progress_free(progress);
 	if (rc < 0) {
 		free(result);
-		fail_if_exited("during the move");
-		message_warn_library(&error, rc, "cannot move the pages of process %d", (int)control.pid);
+		pin_explain(process, PIN_TO_MOVE, "during", rc, &error, "cannot move the pages");
 		release();
 		return NUMAMIG_EXIT_FAILURE;
 	}
@@ -348,7 +328,7 @@ int main(int argc, char **argv)
 	 * they may have described another process that took the PID. */
 	if (numamig_process_check_alive(process) < 0) {
 		free(result);
-		fail_if_exited("during the move");
+		fail_if_exited("during");
 	}
 
 	status = exit_status(result);

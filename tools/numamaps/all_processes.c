@@ -19,6 +19,7 @@
 #include "messages.h"
 #include "numamaps.h"
 #include "output.h"
+#include "pin.h"
 
 enum {
 	COLUMN_PID,
@@ -108,24 +109,22 @@ static int fill_row(struct census *census, const struct numamig_process *process
 /* Reads one process into a row; 1 when it has no row (gone, a kernel thread). */
 static int read_row(const char *sysroot, pid_t pid, struct census *census, struct row *row)
 {
+	struct pin_request pin = { .sysroot = sysroot, .purpose = PIN_TO_READ, .selected = true };
 	struct numamig_error error = { 0 };
 	struct numamig_process *process = NULL;
-	int status = numamig_process_open(sysroot, pid, &process, &error);
+	int status = pin_process(&pin, pid, &process);
 
-	if (status == 0 && numamig_process_is_kernel_thread(process))
-		status = 1;
-	else if (status == 0)
-		status = numamig_placement_read(sysroot, pid, census->placement, &error);
-	if (status == 0 && numamig_process_check_alive(process) < 0)
-		status = -ESRCH;
+	if (status == 0)
+		status = numamig_placement_read(process, census->placement, &error);
 	if (status == -ESRCH)
 		status = 1;
 	if (status == -EACCES || status == -EPERM)
 		census->denied++;
-	else if (status < 0) {
-		message_warn_library(&error, status, "cannot read PID %d", (int)pid);
+	else if (status < 0 && process) {
+		message_warn_library(&error, status, "cannot read process %d", (int)pid);
 		census->failed = true;
-	}
+	} else if (status < 0)
+		census->failed = true;
 	if (status == 0)
 		status = fill_row(census, process, row);
 	numamig_process_free(process);

@@ -34,6 +34,7 @@
 #include "messages.h"
 #include "numamaps.h"
 #include "options.h"
+#include "pin.h"
 
 enum {
 	OPTION_NODE = 0x200,
@@ -225,54 +226,30 @@ static const struct argp argp = {
 int numamaps_read_process(const struct numamaps_control *control, pid_t pid,
 			  struct numamaps_process *read)
 {
+	struct pin_request pin = { .sysroot = control->common.sysroot, .purpose = PIN_TO_READ };
 	struct numamig_error error = { 0 };
-	int status;
+	int status = pin_process(&pin, pid, &read->process);
 
-	status = numamig_process_open(control->common.sysroot, pid, &read->process, &error);
-	if (status == -ESRCH) {
-		message_warn("no process with PID %d", (int)pid);
+	if (status < 0)
 		return status;
-	}
-	if (status < 0) {
-		message_warn_library(&error, status, "cannot read PID %d", (int)pid);
-		return status;
-	}
-	if (numamig_process_is_kernel_thread(read->process)) {
-		message_warn("PID %d is a kernel thread: it has no user memory", (int)pid);
-		status = -EINVAL;
-		goto failed;
-	}
-	error = (struct numamig_error){ 0 };
 	/* -s needs only the sums: numa_maps summed as it is read, no maps, no mappings kept */
 	if (control->summary) {
 		read->placement = malloc(sizeof(*read->placement));
-		status = read->placement ? numamig_placement_read(control->common.sysroot, pid,
-								  read->placement, &error)
+		status = read->placement ? numamig_placement_read(read->process, read->placement,
+								  &error)
 					 : numamig_error_set(&error, -ENOMEM, "out of memory");
 	} else
-		status = numamig_memory_map_read(control->common.sysroot, pid, &read->map, &error);
-	/* What was read must belong to the process pinned by process_open. */
-	if (status == -ESRCH || (status == 0 && numamig_process_check_alive(read->process) < 0)) {
-		message_warn("no process with PID %d: it has exited", (int)pid);
-		status = -ESRCH;
-		goto failed;
-	}
+		status = numamig_memory_map_read(read->process, &read->map, &error);
 	if (status < 0) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "cannot read the memory map of PID %d", (int)pid);
-		message_warn_access(read->process, "reading its placement", &error, status, what);
-		goto failed;
+		pin_explain(read->process, PIN_TO_READ, "during", status, &error,
+			    "cannot read the memory map");
+		numamig_memory_map_free(read->map);
+		free(read->placement);
+		numamig_process_free(read->process);
+		read->map = NULL;
+		read->placement = NULL;
+		read->process = NULL;
 	}
-	return 0;
-
-failed:
-	numamig_memory_map_free(read->map);
-	free(read->placement);
-	numamig_process_free(read->process);
-	read->map = NULL;
-	read->placement = NULL;
-	read->process = NULL;
 	return status;
 }
 

@@ -28,6 +28,7 @@
 #include "messages.h"
 #include "numamaps.h"
 #include "output.h"
+#include "pin.h"
 
 enum {
 	COLUMN_SAMPLE,
@@ -126,19 +127,13 @@ static bool wait_for_sample(const struct timespec *start, double interval, unsig
 static bool read_again(struct watch *watch, struct watched *watched)
 {
 	const struct numamig_process *process = watched->read->process;
-	pid_t pid = numamig_process_pid(process);
 	struct numamig_error error = { 0 };
 	struct numamig_memory_map *map = NULL;
-	int status = numamig_memory_map_read(watch->control->common.sysroot, pid, &map, &error);
+	int status = numamig_memory_map_read(process, &map, &error);
 
-	if (status == 0 && numamig_process_check_alive(process) < 0)
-		status = -ESRCH;
-	if (status == -ESRCH)
-		message_warn("PID %d has exited", (int)pid);
-	else if (status < 0)
-		message_warn_library(&error, status, "cannot read the memory map of PID %d",
-				     (int)pid);
 	if (status < 0) {
+		pin_explain(process, PIN_TO_WATCH, "during", status, &error,
+			    "cannot read the memory map");
 		numamig_memory_map_free(map);
 		watch->lost = true;
 		return false;

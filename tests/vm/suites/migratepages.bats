@@ -251,7 +251,7 @@ assert_rate_keeps_time() {
 }
 
 @test "a kernel thread: exit 1, one line, nothing moved" {
-	assert_refused "migratepages: process 2 (kthreadd) is a kernel thread: it has no memory to move" 2 0 1
+	assert_refused "migratepages: process 2 (kthreadd) is a kernel thread: it has no user memory" 2 0 1
 }
 
 @test "a node that does not exist: exit 1, one line, nothing moved" {

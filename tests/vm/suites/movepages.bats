@@ -335,7 +335,7 @@ pgmigrate_success() {
 	echo "$WORKLOAD_PID" >"$cgroup/cgroup.procs"
 	before=$(pgmigrate_success)
 	run -1 --separate-stderr movepages -p "$WORKLOAD_PID" --to 2 --range "$WORKLOAD_ADDRESS+4M"
-	assert_equal "$stderr" "movepages: --to 2: node 2 is outside the cpuset of process $WORKLOAD_PID (allowed: 0-1)"
+	assert_equal "$stderr" "movepages: node 2 is outside the cpuset of process $WORKLOAD_PID (workload) (mems: 0-1)"
 	assert_output ""
 	assert_equal "$(pgmigrate_success)" "$before"
 	assert_equal "$(mapping_nodes "$WORKLOAD_PID" "$WORKLOAD_ADDRESS")" 0
