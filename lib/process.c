@@ -205,16 +205,17 @@ static int read_status(struct numamig_process *process, struct numamig_error *er
 	return result;
 }
 
-/* The kernel gives proc/PID to root when the process is not dumpable
- * (task_dump_owner): its owner is then not its effective uid. */
+/* The kernel gives the files of proc/PID (not the directory) to root when
+ * the process is not dumpable (task_dump_owner): their owner is then not
+ * its effective uid. */
 static void read_owner(struct numamig_process *process)
 {
 	char path[4096];
-	struct stat directory;
+	struct stat file;
 
-	if (sysroot_path(path, sizeof(path), process->sysroot, "proc/%d", (int)process->pid) == 0 &&
-	    stat(path, &directory) == 0)
-		process->owner = directory.st_uid;
+	if (sysroot_path(path, sizeof(path), process->sysroot, "proc/%d/stat", (int)process->pid) == 0 &&
+	    stat(path, &file) == 0)
+		process->owner = file.st_uid;
 }
 
 static int read_process(struct numamig_process *process, struct numamig_error *error)
@@ -228,7 +229,7 @@ static int read_process(struct numamig_process *process, struct numamig_error *e
 	return result;
 }
 
-/* pidfd_open(2) takes a thread group's leader only: EINVAL for a thread. */
+/* pidfd_open(2) without PIDFD_THREAD takes a thread group's leader only. */
 static int pin(struct numamig_process *process, struct numamig_error *error)
 {
 	char reason[128];
@@ -241,7 +242,9 @@ static int pin(struct numamig_process *process, struct numamig_error *error)
 		return 0;
 	if (errno == ESRCH)
 		return no_such_process(process->pid, error);
-	if (errno == EINVAL && read_status(process, NULL) == 0 && process->group != process->pid)
+	/* EINVAL for a thread before 6.9, ENOENT since (PIDFD_THREAD) */
+	if ((errno == EINVAL || errno == ENOENT) && read_status(process, NULL) == 0 &&
+	    process->group != process->pid)
 		return 1;
 	return numamig_error_set(error, -errno, "cannot pin process %d: %s", (int)process->pid,
 				 sysroot_reason(-errno, reason, sizeof(reason)));

@@ -169,7 +169,7 @@ static int parse_addresses(const char *text, const struct numamig_memory_map *ma
 			touches = true;
 	if (map && !touches)
 		return numamig_error_set(error, -ENOENT,
-					 "range '%s' covers no mapping of the process (numamaps PID lists them)",
+					 "range '%s' covers no mapping of the process",
 					 text);
 	if (append(ranges, count, start, end) < 0)
 		return numamig_error_set(error, -ENOMEM, "out of memory");

@@ -21,7 +21,7 @@ static const struct {
 	[NUMAMIG_OUTCOME_NOT_MAPPED] = {
 		"not mapped", "no mapping of the process covers these addresses", false },
 	[NUMAMIG_OUTCOME_SHARED] = {
-		"shared", "mapped by other processes too: moving it needs --all and CAP_SYS_NICE", true },
+		"shared", "mapped by other processes too: moving it needs CAP_SYS_NICE", true },
 	[NUMAMIG_OUTCOME_BUSY] = {
 		"busy", "in use by the kernel at that moment (locked, under I/O, being migrated): try again", true },
 	[NUMAMIG_OUTCOME_NO_MEMORY] = {

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "numamig.h"
@@ -179,8 +180,119 @@ static void test_sysroot(void)
 	}
 }
 
+/* Where cgroup v2 is mounted, from /proc/self/mounts. */
+static bool cgroup_path(const char *cgroup, char *path, size_t size)
+{
+	char *mounts = read_fixture("/proc/self/mounts", NULL), *line;
+	char mount_point[4096];
+	bool found = false;
+
+	for (line = mounts ? strtok(mounts, "\n") : NULL; line && !found; line = strtok(NULL, "\n"))
+		if (sscanf(line, "%*s %4095s cgroup2", mount_point) == 1 && strstr(line, " cgroup2 "))
+			found = true;
+	free(mounts);
+	if (found)
+		snprintf(path, size, "%s%s", mount_point, cgroup);
+	return found;
+}
+
+static bool make_cgroup(const char *cgroup)
+{
+	char path[8192];
+
+	return cgroup_path(cgroup, path, sizeof(path)) && mkdir(path, 0755) == 0;
+}
+
+static void remove_cgroup(const char *cgroup)
+{
+	char path[8192];
+
+	if (cgroup_path(cgroup, path, sizeof(path)))
+		rmdir(path);
+}
+
+/* A selector's second look at a pinned process, the check that tells a PID
+ * reused between the listing and the pinning: whatever matched the listing,
+ * it is the pinned process that must match. */
+static int matches(const char *name, const char *user, const char *cgroup,
+		   const struct numamig_process *process)
+{
+	struct numamig_selection selection = { name, user, cgroup };
+	struct numamig_selector *selector;
+	struct numamig_error error = { 0 };
+	int result = numamig_selector_new(NULL, &selection, &selector, &error);
+
+	if (result < 0) {
+		diag("%s", error.message);
+		return result;
+	}
+	result = numamig_selector_matches(selector, process);
+	numamig_selector_free(selector);
+	return result;
+}
+
+static void test_selector(void)
+{
+	char *command = read_fixture("/proc/self/comm", NULL);
+	char *cgroups = read_fixture("/proc/self/cgroup", NULL);
+	char *line = cgroups ? strstr(cgroups, "0::") : NULL;
+	struct numamig_process *process;
+	struct numamig_error error = { 0 };
+	char pattern[64], user[32];
+
+	if (!command || numamig_process_open(NULL, getpid(), &process, &error) < 0) {
+		ok(false, "cannot open this process: %s", error.message);
+		free(command);
+		free(cgroups);
+		return;
+	}
+	command[strcspn(command, "\n")] = '\0';
+	snprintf(pattern, sizeof(pattern), "^%s$", command);
+	snprintf(user, sizeof(user), "%u", (unsigned int)getuid());
+	is_int(matches(pattern, NULL, NULL, process), 1, "selector: our name matches us");
+	is_int(matches("^no such command here$", NULL, NULL, process), 0,
+	       "selector: another name does not");
+	is_int(matches(NULL, user, NULL, process), 1, "selector: our uid matches us");
+	snprintf(user, sizeof(user), "%u", (unsigned int)getuid() + 1);
+	is_int(matches(NULL, user, NULL, process), 0, "selector: another uid does not");
+	if (line && (line == cgroups || line[-1] == '\n')) {
+		char parent[4096];
+		char *slash;
+
+		line += 3;
+		line[strcspn(line, "\n")] = '\0';
+		is_int(matches(NULL, NULL, line, process), 1, "selector: our cgroup '%s' matches us",
+		       line);
+		snprintf(parent, sizeof(parent), "%s", line);
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = '\0';
+			is_int(matches(NULL, NULL, parent, process), 1,
+			       "selector: so does the cgroup above, '%s'", parent);
+		} else
+			printf("ok %d - # SKIP our cgroup is the root\n", ++tap_number);
+		/* a cgroup of its own below ours, which we are not in */
+		snprintf(parent, sizeof(parent), "%s/numamig-test-select-%d",
+			 strcmp(line, "/") == 0 ? "" : line, (int)getpid());
+		if (make_cgroup(parent)) {
+			is_int(matches(NULL, NULL, parent, process), 0,
+			       "selector: a cgroup below ours, without us, does not");
+			remove_cgroup(parent);
+		} else
+			printf("ok %d - # SKIP cannot make a cgroup\n", ++tap_number);
+	} else {
+		printf("ok %d - # SKIP no cgroup v2 here\n", ++tap_number);
+		printf("ok %d - # SKIP no cgroup v2 here\n", ++tap_number);
+		printf("ok %d - # SKIP no cgroup v2 here\n", ++tap_number);
+	}
+	numamig_process_free(process);
+	free(command);
+	free(cgroups);
+}
+
 int main(void)
 {
+	test_selector();
 	test_live_name();
 	test_live_user();
 	test_live_cgroup();

@@ -225,6 +225,12 @@ static void parse_ranges(struct numamig_page_request *request)
 		int rc = numamig_ranges_add(control.range_texts[index], map,
 					    (uint64_t)sysconf(_SC_PAGESIZE), &ranges, &count, &error);
 
+		/* An address range outside every mapping: where to find them. */
+		if (rc == -ENOENT && strstr(error.message, "covers no mapping")) {
+			message_warn("%s (numamaps PID lists them)", error.message);
+			release();
+			exit(NUMAMIG_EXIT_FAILURE);
+		}
 		if (rc < 0)
 			fail_library(&error, rc, control.range_texts[index]);
 	}

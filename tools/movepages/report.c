@@ -285,6 +285,9 @@ static void fill_outcomes(struct report *report, struct output *output)
 			return;
 		if (outcome == NUMAMIG_OUTCOME_NO_MEMORY && result->pages[outcome])
 			no_memory_meaning(result, meaning, sizeof(meaning));
+		else if (outcome == NUMAMIG_OUTCOME_SHARED)	/* the option is ours to name */
+			snprintf(meaning, sizeof(meaning),
+				 "mapped by other processes too: moving it needs --all and CAP_SYS_NICE");
 		else
 			snprintf(meaning, sizeof(meaning), "%s", numamig_outcome_meaning(outcome));
 		output_set_string(row, OUTCOME_OUTCOME, numamig_outcome_name(outcome));
