@@ -110,6 +110,32 @@ int numamig_topology_distance(const struct numamig_topology *topology, int from,
  * read). */
 const char *numamig_topology_cpulist(const struct numamig_topology *topology, int node);
 
+/* --------------------------------------------------------------- numbers */
+
+/*
+ * The numbers users give, each the whole of its text: no blank, no sign.
+ * Each returns 0, -EINVAL when the text is malformed, or -ERANGE when the
+ * number is out of its bounds or does not fit in 64 bits.
+ */
+
+/* A decimal count within [minimum, maximum]. */
+int numamig_number_parse(const char *text, uint64_t minimum, uint64_t maximum, uint64_t *value);
+/* A size: decimal or 0x-hex, then an optional K, M, G or T (powers of
+ * 1024; "KiB" and "KB" too). */
+int numamig_size_parse(const char *text, uint64_t *bytes);
+/* A rate: a size, "/s" allowed after it ("50M/s"); 0 is out of bounds. */
+int numamig_rate_parse(const char *text, uint64_t *bytes_per_second);
+/* A duration: "500ms", "10s", "2m", or bare seconds ("0.2"); a decimal
+ * fraction is allowed before any unit; 0 is out of bounds. */
+int numamig_duration_parse(const char *text, uint64_t *nanoseconds);
+/* A PID, or a comma list of them ("42,43"), appended to *pids (grown with
+ * realloc, *count updated; the caller frees *pids, also on failure);
+ * -ENOMEM when it cannot grow. */
+int numamig_pids_parse(const char *text, pid_t **pids, size_t *count);
+
+/* The most threads a move is made from (numamig_page_request's jobs). */
+#define NUMAMIG_MAX_JOBS 256
+
 /* ------------------------------------------------------------ node lists */
 
 /*
@@ -262,11 +288,6 @@ struct numamig_range {
 int numamig_ranges_add(const char *text, const struct numamig_memory_map *map,
 		       uint64_t page_size, struct numamig_range **ranges, size_t *count,
 		       struct numamig_error *error);
-
-/* A size as the tools take it (--chunk, --rate, LENGTH): decimal or 0x-hex,
- * then an optional K, M, G or T (powers of 1024; "KiB" and "KB" too).
- * -EINVAL when malformed, -ERANGE when over 64 bits. */
-int numamig_size_parse(const char *text, uint64_t *bytes);
 
 /* What became of a page (counted in base pages and bytes). */
 enum numamig_outcome {

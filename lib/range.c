@@ -10,77 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "number.h"
 #include "numamig.h"
 
 #define FORMS_HINT "give START-END or START+LENGTH in hex, [heap], [stack], anon, a file path or a basename"
-
-static int digit_value(char character, unsigned int base)
-{
-	int value = -1;
-
-	if (character >= '0' && character <= '9')
-		value = character - '0';
-	else if (character >= 'a' && character <= 'f')
-		value = character - 'a' + 10;
-	else if (character >= 'A' && character <= 'F')
-		value = character - 'A' + 10;
-	return value >= 0 && (unsigned int)value < base ? value : -1;
-}
-
-/* Digits of 'base' from *cursor on; -EINVAL when there are none, -ERANGE
- * when they do not fit in 64 bits. */
-static int parse_digits(const char **cursor, unsigned int base, uint64_t *number)
-{
-	const char *start = *cursor;
-	int digit;
-
-	*number = 0;
-	while ((digit = digit_value(**cursor, base)) >= 0) {
-		if (*number > (UINT64_MAX - (uint64_t)digit) / base)
-			return -ERANGE;
-		*number = *number * base + (uint64_t)digit;
-		(*cursor)++;
-	}
-	return *cursor == start ? -EINVAL : 0;
-}
 
 static int parse_address(const char **cursor, uint64_t *address)
 {
 	if ((*cursor)[0] == '0' && ((*cursor)[1] == 'x' || (*cursor)[1] == 'X'))
 		*cursor += 2;
-	return parse_digits(cursor, 16, address);
-}
-
-/* Decimal or 0x-hex, then K, M, G or T (powers of 1024; "KiB" and "KB"
- * too), then the end of the text. */
-int numamig_size_parse(const char *cursor, uint64_t *length)
-{
-	static const char units[] = "KMGT";
-	const char *unit;
-	unsigned int base = 10;
-	int rc;
-
-	if (cursor[0] == '0' && (cursor[1] == 'x' || cursor[1] == 'X')) {
-		cursor += 2;
-		base = 16;
-	}
-	rc = parse_digits(&cursor, base, length);
-	if (rc < 0)
-		return rc;
-	if (*cursor == '\0')
-		return 0;
-	unit = memchr(units, toupper((unsigned char)*cursor), sizeof(units) - 1);
-	if (!unit)
-		return -EINVAL;
-	cursor++;
-	if (strcmp(cursor, "") != 0 && strcmp(cursor, "iB") != 0 && strcmp(cursor, "B") != 0)
-		return -EINVAL;
-	for (long shift = 0; shift <= unit - units; shift++) {
-		if (*length > UINT64_MAX / 1024)
-			return -ERANGE;
-		*length *= 1024;
-	}
-	return 0;
+	return number_digits(cursor, 16, address);
 }
 
 /* [text, end) is hex digits, after an optional "0x". */
@@ -91,7 +30,7 @@ static bool is_hex(const char *text, const char *end)
 	if (text >= end)
 		return false;
 	for (; text < end; text++)
-		if (digit_value(*text, 16) < 0)
+		if (!isxdigit((unsigned char)*text))
 			return false;
 	return true;
 }

@@ -29,7 +29,7 @@
  */
 #define DEFAULT_CHUNK_BYTES (UINT64_C(64) << 20)
 #define DEFAULT_BLOCK_BYTES (UINT64_C(2) << 20)
-#define MAX_JOBS 256
+#define MAX_JOBS NUMAMIG_MAX_JOBS
 
 struct engine_run {
 	const struct numamig_page_request *request;

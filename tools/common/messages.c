@@ -100,28 +100,6 @@ void message_warn_library(const struct numamig_error *error, int code, const cha
 	va_end(arguments);
 }
 
-void message_warn_access(const struct numamig_process *process, const char *doing,
-			 const struct numamig_error *error, int code, const char *what)
-{
-	if (code == -EACCES && process && numamig_process_uid(process) != getuid()) {
-		message_warn("process %d (%s) belongs to uid %u: %s needs CAP_SYS_PTRACE",
-			     (int)numamig_process_pid(process), numamig_process_command(process),
-			     (unsigned)numamig_process_uid(process), doing);
-		return;
-	}
-	message_warn_library(error, code, "%s", what);
-}
-
-void message_fail(int status, const char *format, ...)
-{
-	va_list arguments;
-
-	va_start(arguments, format);
-	print(format, arguments, NULL);
-	va_end(arguments);
-	exit(status);
-}
-
 void message_verbose(int level, const char *format, ...)
 {
 	va_list arguments;

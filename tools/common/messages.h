@@ -6,8 +6,6 @@
 #ifndef NUMAMIG_COMMON_MESSAGES_H
 #define NUMAMIG_COMMON_MESSAGES_H
 
-#include <stdnoreturn.h>
-
 #include "numamig.h"
 
 enum {
@@ -44,17 +42,6 @@ void message_warn_code(int code, const char *format, ...) __attribute__((format(
  */
 void message_warn_library(const struct numamig_error *error, int code, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
-/*
- * For a process's /proc files refused with -EACCES: when it is another
- * user's, "NAME: process PID (COMMAND) belongs to uid UID: DOING needs
- * CAP_SYS_PTRACE" (the kernel's ptrace read check; DOING "moving it"), else as
- * message_warn_library; any other code, as message_warn_library.
- */
-void message_warn_access(const struct numamig_process *process, const char *doing,
-			 const struct numamig_error *error, int code, const char *what);
-/* "NAME: TEXT", then exit(status). */
-noreturn void message_fail(int status, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
 /* "NAME: TEXT" when the verbosity is at least level (1 for -v). */
 void message_verbose(int level, const char *format, ...) __attribute__((format(printf, 2, 3)));
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "messages.h"
@@ -42,7 +43,7 @@ static ssize_t discard(void *cookie, const char *text, size_t size)
 /*
  * argp follows every usage error with a second line, "Try `NAME --help'...";
  * the contract allows one. getopt writes its own line ("unrecognized option")
- * to stderr directly and the tools report theirs with message_fail(), so
+ * to stderr directly and the tools report theirs with message_warn(), so
  * what argp alone would add goes nowhere.
  */
 static FILE *hint_stream(void)
@@ -54,10 +55,49 @@ static FILE *hint_stream(void)
 	return stream ? stream : stderr;
 }
 
+void options_given(struct common_options *common, int key)
+{
+	/* argp's own keys: ARGP_KEY_ARG is 0, the others from 0x1000000 on */
+	if (key <= 0 || key >= 0x1000000)
+		return;
+	for (size_t index = 0; index < common->given_count; index++)
+		if (common->given[index] == key)
+			return;
+	if (common->given_count < sizeof(common->given) / sizeof(common->given[0]))
+		common->given[common->given_count++] = key;
+}
+
+static bool was_given(const struct common_options *common, int key)
+{
+	for (size_t index = 0; index < common->given_count; index++)
+		if (common->given[index] == key)
+			return true;
+	return false;
+}
+
+int options_check_conflicts(const struct common_options *common,
+			    const struct option_conflict *table)
+{
+	for (; table->keys[0]; table++) {
+		int count = 0;
+
+		for (size_t index = 0; index < sizeof(table->keys) / sizeof(table->keys[0]) &&
+				       table->keys[index];
+		     index++)
+			count += was_given(common, table->keys[index]);
+		if (count > 1) {
+			message_warn("%s", table->message);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static error_t parse_option(int key, char *argument, struct argp_state *state)
 {
 	struct common_options *common = state->input;
 
+	options_given(common, key);
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->err_stream = hint_stream();

@@ -294,6 +294,54 @@ int output_print(struct output *output)
 	return status < 0 ? status : 0;
 }
 
+int output_document_add(struct output_document *document, struct output *output)
+{
+	char *text = NULL, *first, *last, *grown;
+	size_t length;
+
+	if (scols_print_table_to_string(output->table, &text) < 0 || !text) {
+		free(text);
+		return -ENOMEM;
+	}
+	/* "{\n   "nodes": [...]\n}\n": keep what is between the braces */
+	first = strchr(text, '{');
+	last = strrchr(text, '}');
+	if (first && last && last > first + 1) {
+		length = (size_t)(last - first - 1);
+		while (length > 0 && first[length] == '\n')
+			length--;
+		grown = realloc(document->members, document->length + length + 3);
+		if (!grown) {
+			free(text);
+			return -ENOMEM;
+		}
+		if (document->length)
+			grown[document->length++] = ',';
+		memcpy(grown + document->length, first + 1, length);
+		document->length += length;
+		grown[document->length] = '\0';
+		document->members = grown;
+	}
+	free(text);
+	return 0;
+}
+
+int output_document_print(struct output_document *document)
+{
+	int status = 0;
+
+	if (document->members)
+		printf("{%s\n}\n", document->members);
+	free(document->members);
+	*document = (struct output_document){ 0 };
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (!write_error)
+			write_error = errno ? errno : EIO;
+		status = -write_error;
+	}
+	return status;
+}
+
 /*
  * --help's layout, as util-linux prints columns: the name right-aligned in
  * 11 places, the help from place 14, continuation lines indented to it.

@@ -89,6 +89,20 @@ void output_set_node(struct libscols_line *row, int column, int node, uint64_t v
 void output_set_delta(struct libscols_line *row, int column, int64_t value);
 void output_set_node_delta(struct libscols_line *row, int column, int node, int64_t value);
 
+/*
+ * -J of several tables, one document: each table's member ("nodes": [...])
+ * gathered from libsmartcols' print to a string, printed in one object.
+ */
+struct output_document {
+	char *members;		/* joined with "," */
+	size_t length;
+};
+
+/* Adds the table of output; 0 or a negative errno. */
+int output_document_add(struct output_document *document, struct output *output);
+/* Prints {members} (nothing when empty) and frees them; 0 or a negative errno. */
+int output_document_print(struct output_document *document);
+
 /* Prints the table to stdout. Returns 0, or -errno after printing
  * "NAME: write error: ...". */
 int output_print(struct output *output);

@@ -12,12 +12,12 @@
  * pages with move_pages(2) instead, in chunks, from several threads, at a
  * bounded rate, to the same targets.
  *
- * Each process is pinned by a pidfd when its turn comes, and one of a
- * selection is checked against it again once pinned, so that a PID reused
- * since the listing is not moved; the pin is let go once it is moved, so
- * a sweep of any number of processes holds one descriptor. One that
- * cannot be moved is reported and the others are moved, and the exit
- * status is then 1.
+ * The PIDs given are pinned by a pidfd at once, before any is moved. The
+ * processes of a selection are pinned each in its turn and checked
+ * against it again once pinned, so that a PID reused since the listing is
+ * not moved; each pin is let go once its process is moved, so a sweep of
+ * any number of processes holds one descriptor. One that cannot be moved
+ * is reported and the others are moved, and the exit status is then 1.
  */
 #include "config.h"
 
@@ -67,43 +67,33 @@ static const struct argp_child children[] = {
 	{ 0 }
 };
 
-/* A rate as numamig_size_parse takes sizes, "/s" allowed after it: "50M/s". */
-static bool parse_rate(const char *text, uint64_t *bytes)
-{
-	size_t length = strlen(text);
-	char number[64];
-
-	if (length >= 2 && strcmp(text + length - 2, "/s") == 0)
-		length -= 2;
-	if (length >= sizeof(number))
-		return false;
-	memcpy(number, text, length);
-	number[length] = '\0';
-	return numamig_size_parse(number, bytes) == 0 && *bytes > 0;
-}
-
 /* PID FROM TO, or FROM TO after a selection option. */
-static void take_arguments(struct migratepages_control *control, struct argp_state *state)
+static int take_arguments(struct migratepages_control *control, struct argp_state *state)
 {
 	unsigned int wanted = control->selecting ? 2 : 3;
 
-	if (control->selecting && state->arg_num == 3)
-		message_fail(NUMAMIG_EXIT_FAILURE, "give a PID or --name, --user, --cgroup, not both");
-	if (state->arg_num < wanted)
-		message_fail(NUMAMIG_EXIT_FAILURE, "missing arguments: %sFROM-NODES TO-NODES",
-			   control->selecting ? "" : "PID ");
+	if (control->selecting && state->arg_num == 3) {
+		message_warn("give a PID or --name, --user, --cgroup, not both");
+		return EINVAL;
+	}
+	if (state->arg_num < wanted) {
+		message_warn("missing arguments: %sFROM-NODES TO-NODES",
+			     control->selecting ? "" : "PID ");
+		return EINVAL;
+	}
 	if (!control->selecting)
 		control->pid_list = control->arguments[0];
 	control->from_text = control->arguments[wanted - 2];
 	control->to_text = control->arguments[wanted - 1];
+	return 0;
 }
 
 static error_t parse_option(int key, char *argument, struct argp_state *state)
 {
 	struct migratepages_control *control = state->input;
-	unsigned long number;
-	char *end;
+	uint64_t number;
 
+	options_given(&control->common, key);
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &control->common;
@@ -124,35 +114,39 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 		control->dry_run = true;
 		break;
 	case OPTION_JOBS:
-		errno = 0;
-		number = strtoul(argument, &end, 10);
-		if (argument[0] < '0' || argument[0] > '9' || *end || errno || number < 1 ||
-		    number > 256)
-			message_fail(NUMAMIG_EXIT_FAILURE,
-				     "invalid number of jobs '%s' (1 to 256)", argument);
+		if (numamig_number_parse(argument, 1, NUMAMIG_MAX_JOBS, &number) < 0) {
+			message_warn("invalid number of jobs '%s' (1 to %d)", argument,
+				     NUMAMIG_MAX_JOBS);
+			return EINVAL;
+		}
 		control->jobs = (unsigned int)number;
 		control->page_engine = true;
 		break;
 	case OPTION_RATE:
-		if (!parse_rate(argument, &control->rate_bytes))
-			message_fail(NUMAMIG_EXIT_FAILURE,
-				     "invalid rate '%s' (bytes per second, such as 50M)", argument);
+		if (numamig_rate_parse(argument, &control->rate_bytes) < 0) {
+			message_warn("invalid rate '%s' (bytes per second, such as 50M)", argument);
+			return EINVAL;
+		}
 		control->page_engine = true;
 		break;
 	case OPTION_CHUNK:
 		if (numamig_size_parse(argument, &control->chunk_bytes) < 0 ||
-		    control->chunk_bytes < 4096)
-			message_fail(NUMAMIG_EXIT_FAILURE,
-				     "invalid chunk size '%s' (4K or more, such as 4M)", argument);
+		    control->chunk_bytes < 4096) {
+			message_warn("invalid chunk size '%s' (4K or more, such as 4M)", argument);
+			return EINVAL;
+		}
 		control->page_engine = true;
 		break;
 	case ARGP_KEY_ARG:
-		if (state->arg_num >= 3)
-			message_fail(NUMAMIG_EXIT_FAILURE, "too many arguments");
+		if (state->arg_num >= 3) {
+			message_warn("too many arguments");
+			return EINVAL;
+		}
 		control->arguments[state->arg_num] = argument;
 		break;
 	case ARGP_KEY_END:
-		take_arguments(control, state);
+		if (take_arguments(control, state) != 0)
+			return EINVAL;
 		/* The rate is kept call by call: small calls keep it even. */
 		if (control->rate_bytes && !control->chunk_bytes)
 			control->chunk_bytes = RATE_CHUNK_BYTES;
@@ -197,11 +191,31 @@ static int add_pid(pid_t **pids, size_t *count, pid_t pid)
 	return 0;
 }
 
+/* The first word of a comma list that is not a PID, for the message. */
+static const char *invalid_pid(const char *list, char *word, size_t size)
+{
+	const char *start = list;
+	pid_t *pid = NULL;
+	size_t count = 0;
+
+	do {
+		size_t length = strcspn(start, ",");
+
+		snprintf(word, size, "%.*s", (int)length, start);
+		count = 0;
+		if (numamig_pids_parse(word, &pid, &count) < 0)
+			break;
+		start += length;
+	} while (*start++ == ',');
+	free(pid);
+	return word;
+}
+
 /* The PIDs of the argument ("42" or "42,43") or of the selection. */
 static int choose_pids(struct migratepages_control *control, pid_t **pids, size_t *count)
 {
 	struct numamig_error error = { 0 };
-	char *rest = control->pid_list, *word;
+	char word[64];
 	int status;
 
 	if (control->selecting) {
@@ -228,21 +242,12 @@ static int choose_pids(struct migratepages_control *control, pid_t **pids, size_
 		}
 		return status;
 	}
-	while ((word = strsep(&rest, ",")) != NULL) {
-		char *end;
-		long pid;
-
-		errno = 0;
-		pid = strtol(word, &end, 10);
-		if (word[0] < '0' || word[0] > '9' || *end || errno || pid < 1 || pid > INT_MAX) {
-			message_warn("invalid PID '%s'", word);
-			return -EINVAL;
-		}
-		status = add_pid(pids, count, (pid_t)pid);
-		if (status < 0)
-			return status;
-	}
-	return 0;
+	status = numamig_pids_parse(control->pid_list, pids, count);
+	if (status == -ENOMEM)
+		message_warn_code(ENOMEM, "cannot keep the PIDs");
+	else if (status < 0)
+		message_warn("invalid PID '%s'", invalid_pid(control->pid_list, word, sizeof(word)));
+	return status;
 }
 
 static int parse_nodes(struct migratepages_control *control, const char *text,
@@ -278,27 +283,17 @@ static int prepare(struct migratepages_control *control)
 	return status;
 }
 
-/* Pins one process when its turn comes, moves it and lets it go:
- * 0 reported, 1 skipped, or a negative errno once the message is out. */
-static int move_one(const struct migratepages_control *control, struct report *report, pid_t pid,
-		    bool *partial)
+/* Moves one pinned process and lets it go: 0 reported, or a negative
+ * errno once the message is out. */
+static int move_one(const struct migratepages_control *control, struct report *report,
+		    struct numamig_process *process, bool *partial)
 {
-	struct pin_request pin = {
-		.sysroot = control->common.sysroot,
-		.purpose = PIN_TO_MOVE,
-		.selected = control->selecting,
-		.selector = control->selector,
-		.check_access = true,
-	};
-	struct numamig_process *process;
-	struct process_move *move;
-	int status = pin_process(&pin, pid, &process);
+	struct process_move *move = calloc(1, sizeof(*move));
+	int status;
 
-	if (status != 0)
-		return status;
-	move = calloc(1, sizeof(*move));
 	if (!move) {
-		message_warn_code(ENOMEM, "cannot move process %d", (int)pid);
+		message_warn_code(ENOMEM, "cannot move process %d",
+				  (int)numamig_process_pid(process));
 		status = -ENOMEM;
 	} else
 		status = move_process(control, process, move);
@@ -315,6 +310,8 @@ static int move_one(const struct migratepages_control *control, struct report *r
 int main(int argc, char **argv)
 {
 	struct migratepages_control control = { 0 };
+	struct pin_request pin = { .purpose = PIN_TO_MOVE, .check_access = true };
+	struct numamig_process **pinned = NULL;
 	struct report *report = NULL;
 	pid_t *pids = NULL;
 	size_t count = 0, reported = 0;
@@ -322,20 +319,42 @@ int main(int argc, char **argv)
 	bool failed = false, partial = false;
 
 	program_init("migratepages", argv);
-	argp_parse(&argp, argc, argv, 0, NULL, &control);
-
+	if (argp_parse(&argp, argc, argv, 0, NULL, &control) != 0)
+		goto out;
 	if (prepare(&control) < 0 || choose_pids(&control, &pids, &count) < 0)
 		goto out;
+	pin.sysroot = control.common.sysroot;
+	pin.selected = control.selecting;
+	pin.selector = control.selector;
+	/* The PIDs named on the command line are pinned at once: those are
+	 * the processes moved, whatever takes their PIDs meanwhile. */
+	pinned = calloc(count, sizeof(*pinned));
+	if (!pinned) {
+		message_warn_code(ENOMEM, "cannot keep %zu processes", count);
+		goto out;
+	}
+	for (size_t index = 0; !control.selecting && index < count; index++)
+		if (pin_process(&pin, pids[index], &pinned[index]) < 0)
+			failed = true;
 	report = report_new(&control);
 	if (!report)
 		goto out;
+	/* A selection's processes are pinned in their turn, and checked
+	 * against it once pinned: one descriptor, whatever their number. */
 	for (size_t index = 0; index < count; index++) {
-		int status = move_one(&control, report, pids[index], &partial);
+		struct numamig_process *process = pinned[index];
+		int status = 0;
 
+		pinned[index] = NULL;
+		if (control.selecting)
+			status = pin_process(&pin, pids[index], &process);
+		if (status == 0 && process) {
+			status = move_one(&control, report, process, &partial);
+			if (status == 0)
+				reported++;
+		}
 		if (status < 0)
 			failed = true;
-		else if (status == 0)
-			reported++;
 	}
 	if (reported == 0 && !failed) {
 		message_warn("no process matches the selection (kernel threads and processes "
@@ -352,6 +371,9 @@ int main(int argc, char **argv)
 		exit_status = NUMAMIG_EXIT_SUCCESS;
 out:
 	report_free(report);
+	for (size_t index = 0; pinned && index < count; index++)
+		numamig_process_free(pinned[index]);
+	free(pinned);
 	free(pids);
 	numamig_selector_free(control.selector);
 	numamig_topology_free(control.topology);

@@ -13,13 +13,13 @@
 
 #include "messages.h"
 #include "movepages.h"
+#include "options.h"
 #include "output.h"
 #include "pin.h"
 #include "progress.h"
 
 /* CAP_SYS_NICE, without <linux/capability.h> in a tool. */
 #define CAPABILITY_SYS_NICE 23
-#define MAX_JOBS 256
 
 enum {
 	OPTION_QUERY = 0x200,
@@ -47,90 +47,100 @@ static const struct argp_child children[] = {
 	{ 0 }
 };
 
-static struct movepages_control control;
+static const struct option_conflict conflicts[] = {
+	{ { OPTION_QUERY, OPTION_ALL }, "--all moves shared pages; --query moves nothing" },
+	{ { 0 }, NULL }
+};
 
-static uint64_t parse_size_option(const char *option, const char *text, struct argp_state *state)
+/* --rate and --chunk: a size, and at least one byte. */
+static int parse_size_option(const char *option, const char *text, uint64_t *bytes)
 {
-	uint64_t bytes;
-	char *copy = strdup(text);
-	size_t length = copy ? strlen(copy) : 0;
-	int rc;
+	int rc = strcmp(option, "--rate") == 0 ? numamig_rate_parse(text, bytes)
+					       : numamig_size_parse(text, bytes);
 
-	if (!copy)
-		message_fail(NUMAMIG_EXIT_FAILURE, "%s: %s", option, error_string(ENOMEM));
-	/* --rate takes "100M/s" as well as "100M". */
-	if (strcmp(option, "--rate") == 0 && length > 2 && strcmp(copy + length - 2, "/s") == 0)
-		copy[length - 2] = '\0';
-	rc = numamig_size_parse(copy, &bytes);
-	free(copy);
-	if (rc == -ERANGE)
-		message_fail(NUMAMIG_EXIT_FAILURE, "%s '%s': too large", option, text);
-	if (rc < 0 || bytes == 0)
-		message_fail(NUMAMIG_EXIT_FAILURE, "%s '%s': not a size (a number with K, M or G)", option, text);
-	return bytes;
+	if (rc == 0 && *bytes == 0)
+		rc = -EINVAL;
+	if (rc == -ERANGE && *bytes != 0)
+		message_warn("%s '%s': too large", option, text);
+	else if (rc < 0)
+		message_warn("%s '%s': not a size (a number with K, M or G)", option, text);
+	return rc;
 }
 
-static long parse_number(const char *option, const char *text, long maximum, struct argp_state *state)
+static int parse_count(const char *option, const char *text, uint64_t maximum, uint64_t *value)
 {
-	char *end;
-	long number;
+	int rc = numamig_number_parse(text, 1, maximum, value);
 
-	errno = 0;
-	number = strtol(text, &end, 10);
-	if (errno || end == text || *end || number < 1 || number > maximum)
-		message_fail(NUMAMIG_EXIT_FAILURE, "%s '%s': not a number from 1 to %ld", option, text, maximum);
-	return number;
+	if (rc < 0)
+		message_warn("%s '%s': not a number from 1 to %llu", option, text,
+			     (unsigned long long)maximum);
+	return rc;
 }
 
 static error_t parse_option(int key, char *argument, struct argp_state *state)
 {
+	struct movepages_control *control = state->input;
+	uint64_t number;
 	char **grown;
 
+	options_given(&control->common, key);
 	switch (key) {
 	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &control.common;
+		state->child_inputs[0] = &control->common;
 		break;
 	case 'p':
-		control.pid = (pid_t)parse_number("--pid", argument, INT_MAX, state);
+		if (parse_count("--pid", argument, INT_MAX, &number) < 0)
+			return EINVAL;
+		control->pid = (pid_t)number;
 		break;
 	case 't':
-		control.to = argument;
+		control->to = argument;
 		break;
 	case 'f':
-		control.from = argument;
+		control->from = argument;
 		break;
 	case 'R':
-		grown = realloc(control.range_texts, (control.range_count + 1) * sizeof(*grown));
-		if (!grown)
-			message_fail(NUMAMIG_EXIT_FAILURE, "--range: %s", error_string(ENOMEM));
-		grown[control.range_count++] = argument;
-		control.range_texts = grown;
+		grown = realloc(control->range_texts, (control->range_count + 1) * sizeof(*grown));
+		if (!grown) {
+			message_warn_code(ENOMEM, "--range");
+			return ENOMEM;
+		}
+		grown[control->range_count++] = argument;
+		control->range_texts = grown;
 		break;
 	case OPTION_QUERY:
-		control.query = true;
+		control->query = true;
 		break;
 	case OPTION_ALL:
-		control.all = true;
+		control->all = true;
 		break;
 	case 'j':
-		control.jobs = (unsigned int)parse_number("--jobs", argument, MAX_JOBS, state);
+		if (parse_count("--jobs", argument, NUMAMIG_MAX_JOBS, &number) < 0)
+			return EINVAL;
+		control->jobs = (unsigned int)number;
 		break;
 	case OPTION_RATE:
-		control.rate = parse_size_option("--rate", argument, state);
+		if (parse_size_option("--rate", argument, &control->rate) < 0)
+			return EINVAL;
 		break;
 	case OPTION_CHUNK:
-		control.chunk = parse_size_option("--chunk", argument, state);
+		if (parse_size_option("--chunk", argument, &control->chunk) < 0)
+			return EINVAL;
 		break;
 	case ARGP_KEY_ARG:
-		message_fail(NUMAMIG_EXIT_FAILURE, "unexpected argument '%s' (the process is given with -p PID)", argument);
-		break;
+		message_warn("unexpected argument '%s' (the process is given with -p PID)", argument);
+		return EINVAL;
 	case ARGP_KEY_END:
-		if (control.pid == 0)
-			message_fail(NUMAMIG_EXIT_FAILURE, "no process given (-p PID)");
-		if (!control.to && !control.query)
-			message_fail(NUMAMIG_EXIT_FAILURE, "no target given (--to NODES, or --query to only look)");
-		if (control.query && control.all)
-			message_fail(NUMAMIG_EXIT_FAILURE, "--all moves shared pages; --query moves nothing");
+		if (control->pid == 0) {
+			message_warn("no process given (-p PID)");
+			return EINVAL;
+		}
+		if (!control->to && !control->query) {
+			message_warn("no target given (--to NODES, or --query to only look)");
+			return EINVAL;
+		}
+		if (options_check_conflicts(&control->common, conflicts) < 0)
+			return EINVAL;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -154,91 +164,82 @@ static const struct argp argp = {
 	children, help_filter, NULL
 };
 
-static struct numamig_topology *topology;
-static struct numamig_process *process;
-static struct numamig_memory_map *map;
-static struct numamig_range *ranges;
+/* What main works with once the options are read. */
+struct movepages {
+	struct movepages_control control;
+	struct numamig_topology *topology;
+	struct numamig_process *process;
+	struct numamig_memory_map *map;
+	struct numamig_range *ranges;
+	struct numamig_page_result *result;
+};
 
-static void release(void)
+static void release(struct movepages *run)
 {
-	free(ranges);
-	free(control.range_texts);
-	numamig_memory_map_free(map);
-	numamig_process_free(process);
-	numamig_topology_free(topology);
-}
-
-static noreturn void fail_library(const struct numamig_error *error, int code, const char *what)
-{
-	message_warn_library(error, code, "%s", what);
-	release();
-	exit(NUMAMIG_EXIT_FAILURE);
-}
-
-/* A process that exits makes the kernel answer ESRCH, or EINVAL (a
- * zombie has no memory), and leaves an empty memory map: say that it
- * went away, not what became of its pages. */
-static void fail_if_exited(const char *when)
-{
-	if (numamig_process_check_alive(process) == 0)
-		return;
-	pin_explain(process, PIN_TO_MOVE, when, -ESRCH, NULL, NULL);
-	release();
-	exit(NUMAMIG_EXIT_FAILURE);
+	free(run->result);
+	free(run->ranges);
+	free(run->control.range_texts);
+	numamig_memory_map_free(run->map);
+	numamig_process_free(run->process);
+	numamig_topology_free(run->topology);
 }
 
 /* --to and --from, checked against the machine and the process's cpuset
  * before anything moves, so the kernel's EACCES/ENODEV never need decoding. */
-static void parse_nodes(struct numamig_page_request *request)
+static int parse_nodes(struct movepages *run, struct numamig_page_request *request)
 {
-	const struct numamig_nodes *allowed = numamig_process_allowed_nodes(process);
+	const struct numamig_nodes *allowed = numamig_process_allowed_nodes(run->process);
+	struct movepages_control *control = &run->control;
 	struct numamig_error error = { 0 };
-	int rc;
+	int rc = 0;
 
-	if (control.to) {
-		rc = numamig_nodelist_parse(topology, control.to, allowed, &request->to, &error);
+	if (control->to) {
+		rc = numamig_nodelist_parse(run->topology, control->to, allowed, &request->to, &error);
 		/* Nodes that exist but lie outside the cpuset: said below, naming
 		 * the process (a "+" list counts within the cpuset: its error stands). */
-		if (rc < 0 && control.to[strspn(control.to, " ")] != '+' &&
-		    numamig_nodelist_parse(topology, control.to, NULL, &request->to, NULL) == 0)
+		if (rc < 0 && control->to[strspn(control->to, " ")] != '+' &&
+		    numamig_nodelist_parse(run->topology, control->to, NULL, &request->to, NULL) == 0)
 			rc = 0;
-		if (rc < 0)
-			fail_library(&error, rc, "--to");
-		rc = numamig_targets_check(topology, process, &request->to, &error);
-		if (rc < 0)
-			fail_library(&error, rc, "--to");
-		control.to_nodes = request->to;
+		if (rc == 0)
+			rc = numamig_targets_check(run->topology, run->process, &request->to, &error);
+		if (rc < 0) {
+			message_warn_library(&error, rc, "--to");
+			return rc;
+		}
+		control->to_nodes = request->to;
 	}
-	if (control.from) {
-		rc = numamig_nodelist_parse(topology, control.from, NULL, &request->from, &error);
+	if (control->from) {
+		rc = numamig_nodelist_parse(run->topology, control->from, NULL, &request->from, &error);
 		if (rc < 0)
-			fail_library(&error, rc, "--from");
+			message_warn_library(&error, rc, "--from");
 	}
+	return rc;
 }
 
-static void parse_ranges(struct numamig_page_request *request)
+static int parse_ranges(struct movepages *run, struct numamig_page_request *request)
 {
 	struct numamig_error error = { 0 };
 	size_t count = 0;
 
-	for (size_t index = 0; index < control.range_count; index++) {
-		int rc = numamig_ranges_add(control.range_texts[index], map,
-					    (uint64_t)sysconf(_SC_PAGESIZE), &ranges, &count, &error);
+	for (size_t index = 0; index < run->control.range_count; index++) {
+		const char *text = run->control.range_texts[index];
+		int rc = numamig_ranges_add(text, run->map, (uint64_t)sysconf(_SC_PAGESIZE),
+					    &run->ranges, &count, &error);
 
 		/* An address range outside every mapping: where to find them. */
-		if (rc == -ENOENT && strstr(error.message, "covers no mapping")) {
+		if (rc == -ENOENT && strstr(error.message, "covers no mapping"))
 			message_warn("%s (numamaps PID lists them)", error.message);
-			release();
-			exit(NUMAMIG_EXIT_FAILURE);
-		}
+		else if (rc < 0)
+			message_warn_library(&error, rc, "%s", text);
 		if (rc < 0)
-			fail_library(&error, rc, control.range_texts[index]);
+			return rc;
 	}
 	for (size_t index = 0; index < count; index++)
-		message_verbose(1, "range %#llx-%#llx", (unsigned long long)ranges[index].start,
-				(unsigned long long)ranges[index].end);
-	request->ranges = ranges;
+		message_verbose(1, "range %#llx-%#llx", (unsigned long long)run->ranges[index].start,
+				(unsigned long long)run->ranges[index].end);
+	request->ranges = run->ranges;
 	request->range_count = count;
+	return 0;
 }
 
 static void show_progress(const struct numamig_page_progress *state, void *data)
@@ -259,88 +260,107 @@ static int exit_status(const struct numamig_page_result *result)
 	return NUMAMIG_EXIT_SUCCESS;
 }
 
-int main(int argc, char **argv)
+/* The process pinned and read, its targets and ranges checked: 0, or a
+ * negative errno once the message is printed. */
+static int prepare(struct movepages *run, struct numamig_page_request *request)
 {
-	struct numamig_page_request request = { 0 };
-	struct pin_request pin = { 0 };
-	struct numamig_page_result *result;
+	struct movepages_control *control = &run->control;
+	struct pin_request pin = {
+		.purpose = control->query ? PIN_TO_READ : PIN_TO_MOVE,
+		.check_access = true,
+	};
+	struct numamig_error error = { 0 };
+	int rc;
+
+	if (control->common.sysroot && strcmp(control->common.sysroot, "/") != 0) {
+		message_warn("--sysroot %s: pages move on the live machine only",
+			     control->common.sysroot);
+		return -EINVAL;
+	}
+	rc = numamig_topology_load(NULL, &run->topology, &error);
+	if (rc < 0) {
+		message_warn_library(&error, rc, "cannot read the NUMA topology");
+		return rc;
+	}
+	rc = pin_process(&pin, control->pid, &run->process);
+	if (rc < 0)
+		return rc;
+	rc = numamig_memory_map_read(run->process, &run->map, &error);
+	if (rc < 0)
+		return pin_explain(run->process, pin.purpose, "before", rc, &error,
+				   "cannot read the mappings");
+	rc = parse_nodes(run, request);
+	if (rc == 0)
+		rc = parse_ranges(run, request);
+	if (rc < 0)
+		return rc;
+	/* Refused here, before anything moved, rather than by the kernel's
+	 * EPERM in the middle of a move. */
+	if (control->all && !numamig_has_capability(CAPABILITY_SYS_NICE)) {
+		message_warn("--all: moving shared pages needs CAP_SYS_NICE (run as root)");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The move, and the report: the exit status. */
+static int move(struct movepages *run, struct numamig_page_request *request)
+{
+	struct movepages_control *control = &run->control;
 	struct numamig_counters before, after;
 	struct numamig_error error = { 0 };
 	struct progress *progress;
 	int rc, status;
 
-	program_init("movepages", argv);
-	argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (control.common.sysroot && strcmp(control.common.sysroot, "/") != 0)
-		message_fail(NUMAMIG_EXIT_FAILURE, "--sysroot %s: pages move on the live machine only",
-			     control.common.sysroot);
+	request->process = run->process;
+	request->map = run->map;
+	request->mode = NUMAMIG_TARGET_SPREAD;
+	request->move_shared = control->all;
+	request->query_only = control->query;
+	request->chunk_bytes = control->chunk;
+	request->jobs = control->jobs;
+	request->rate_bytes = control->rate;
+	progress = progress_new(&control->common);
+	request->progress = progress ? show_progress : NULL;
+	request->progress_data = progress;
 
-	rc = numamig_topology_load(NULL, &topology, &error);
-	if (rc < 0)
-		fail_library(&error, rc, "cannot read the NUMA topology");
-	pin.purpose = control.query ? PIN_TO_READ : PIN_TO_MOVE;
-	pin.check_access = true;
-	if (pin_process(&pin, control.pid, &process) < 0) {
-		release();
-		return NUMAMIG_EXIT_FAILURE;
-	}
-	rc = numamig_memory_map_read(process, &map, &error);
-	if (rc < 0) {
-		pin_explain(process, pin.purpose, "before", rc, &error, "cannot read the mappings");
-		release();
-		return NUMAMIG_EXIT_FAILURE;
-	}
-
-	parse_nodes(&request);
-	parse_ranges(&request);
-	/* Refused here, before anything moved, rather than by the kernel's
-	 * EPERM in the middle of a move. */
-	if (control.all && !numamig_has_capability(CAPABILITY_SYS_NICE)) {
-		message_warn("--all: moving shared pages needs CAP_SYS_NICE (run as root)");
-		release();
-		return NUMAMIG_EXIT_FAILURE;
-	}
-
-	request.process = process;
-	request.map = map;
-	request.mode = NUMAMIG_TARGET_SPREAD;
-	request.move_shared = control.all;
-	request.query_only = control.query;
-	request.chunk_bytes = control.chunk;
-	request.jobs = control.jobs;
-	request.rate_bytes = control.rate;
-	progress = progress_new(&control.common);
-	request.progress = progress ? show_progress : NULL;
-	request.progress_data = progress;
-
-	result = calloc(1, sizeof(*result));
-	if (!result) {
+	run->result = calloc(1, sizeof(*run->result));
+	if (!run->result) {
 		progress_free(progress);
-		fail_library(NULL, -ENOMEM, "out of memory");
-	}
-	control.have_counters = numamig_counters_read(NULL, &before, NULL) == 0;
-	rc = numamig_pages_move(&request, result, &error);
-	control.have_counters = control.have_counters && numamig_counters_read(NULL, &after, NULL) == 0;
-	if (control.have_counters)
-		numamig_counters_delta(&before, &after, &control.counters_delta);
-	progress_free(progress);
-	if (rc < 0) {
-		free(result);
-		pin_explain(process, PIN_TO_MOVE, "during", rc, &error, "cannot move the pages");
-		release();
+		message_warn_code(ENOMEM, "cannot move the pages");
 		return NUMAMIG_EXIT_FAILURE;
 	}
+	control->have_counters = numamig_counters_read(NULL, &before, NULL) == 0;
+	rc = numamig_pages_move(request, run->result, &error);
+	control->have_counters = control->have_counters &&
+				 numamig_counters_read(NULL, &after, NULL) == 0;
+	if (control->have_counters)
+		numamig_counters_delta(&before, &after, &control->counters_delta);
+	progress_free(progress);
 	/* The engine's queries name the process by its PID: had it gone,
 	 * they may have described another process that took the PID. */
-	if (numamig_process_check_alive(process) < 0) {
-		free(result);
-		fail_if_exited("during");
+	if (rc == 0 && numamig_process_check_alive(run->process) < 0)
+		rc = -ESRCH;
+	if (rc < 0) {
+		pin_explain(run->process, PIN_TO_MOVE, "during", rc, &error, "cannot move the pages");
+		return NUMAMIG_EXIT_FAILURE;
 	}
-
-	status = exit_status(result);
-	if (movepages_report(&control, result) < 0)
+	status = exit_status(run->result);
+	if (movepages_report(control, run->result) < 0)
 		status = NUMAMIG_EXIT_FAILURE;
-	free(result);
-	release();
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct movepages run = { 0 };
+	struct numamig_page_request request = { 0 };
+	int status = NUMAMIG_EXIT_FAILURE;
+
+	program_init("movepages", argv);
+	if (argp_parse(&argp, argc, argv, 0, NULL, &run.control) == 0 &&
+	    prepare(&run, &request) == 0)
+		status = move(&run, &request);
+	release(&run);
 	return status;
 }

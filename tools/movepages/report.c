@@ -68,70 +68,6 @@ struct report {
 	struct numamig_nodes nodes;	/* rows of the nodes table */
 };
 
-/*
- * -J wants one document, and libsmartcols prints each table as an object
- * of its own: each table is printed into memory (stdout is swapped for a
- * memory stream while it is made and printed) and its members are joined
- * into one object.
- */
-struct json_document {
-	char *members;		/* the tables' members, joined with "," */
-	size_t length;
-	FILE *saved_stdout;
-	char *table_text;
-	size_t table_length;
-};
-
-static int json_member_begin(struct json_document *document)
-{
-	FILE *stream = open_memstream(&document->table_text, &document->table_length);
-
-	if (!stream)
-		return -1;
-	fflush(stdout);
-	document->saved_stdout = stdout;
-	stdout = stream;
-	return 0;
-}
-
-static void json_member_end(struct json_document *document)
-{
-	char *first, *last, *grown;
-	size_t length;
-
-	fclose(stdout);
-	stdout = document->saved_stdout;
-	/* "{\n   "nodes": [...]\n}\n": keep what is between the braces */
-	first = document->table_text ? strchr(document->table_text, '{') : NULL;
-	last = document->table_text ? strrchr(document->table_text, '}') : NULL;
-	if (first && last && last > first + 1) {
-		length = (size_t)(last - first - 1);
-		while (length > 0 && first[length] == '\n')
-			length--;
-		grown = realloc(document->members, document->length + length + 3);
-		if (grown) {
-			if (document->length)
-				grown[document->length++] = ',';
-			memcpy(grown + document->length, first + 1, length);
-			document->length += length;
-			grown[document->length] = '\0';
-			document->members = grown;
-		}
-	}
-	free(document->table_text);
-	document->table_text = NULL;
-}
-
-static int json_document_print(struct json_document *document, int rc)
-{
-	if (rc == 0 && document->members)
-		printf("{%s\n}\n", document->members);
-	free(document->members);
-	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = -EIO;
-	return rc;
-}
-
 static bool table_has(const struct output_table *table, const char *name)
 {
 	for (size_t column = 0; column < table->count; column++)
@@ -408,7 +344,7 @@ int movepages_report(const struct movepages_control *control,
 		fill_nodes, fill_outcomes, fill_counters, fill_summary,
 	};
 	struct report report = { .control = control, .result = result };
-	struct json_document document = { 0 };
+	struct output_document document = { 0 };
 	bool printed = false;
 	int rc;
 
@@ -427,26 +363,27 @@ int movepages_report(const struct movepages_control *control,
 
 		if (report.skip[table])
 			continue;
-		if (control->common.json && json_member_begin(&document) < 0) {
+		output = table_new(&report, table);
+		if (!output) {
 			rc = -errno;
 			break;
 		}
-		output = table_new(&report, table);
-		if (output) {
-			fill[table](&report, output);
-			if (printed && !control->common.json)
+		fill[table](&report, output);
+		if (control->common.json) {
+			rc = output_document_add(&document, output);
+		} else {
+			if (printed)
 				putchar('\n');
 			rc = output_print(output);
-			printed = true;
-			output_free(output);
-		} else {
-			rc = -errno;
 		}
-		if (control->common.json)
-			json_member_end(&document);
+		printed = true;
+		output_free(output);
 	}
-	if (control->common.json)
-		rc = json_document_print(&document, rc);
+	/* one document, or nothing after an error */
+	if (control->common.json && rc == 0)
+		rc = output_document_print(&document);
+	else
+		free(document.members);
 	for (int table = 0; table < TABLE_COUNT; table++)
 		free(report.columns[table]);
 	return rc;

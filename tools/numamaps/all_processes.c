@@ -136,12 +136,12 @@ static uint64_t row_node_bytes(const struct row *row, int node)
 	return (size_t)node < row->node_count ? row->node_bytes[node] : 0;
 }
 
-static int rank_node;	/* for qsort: -1 ranks by total */
-
-/* The most memory first; PIDs break ties, so the order is stable. */
-static int compare_rows(const void *a, const void *b)
+/* The most memory first; PIDs break ties, so the order is stable.
+ * rank_node: the node to rank by, -1 for the total. */
+static int compare_rows(const void *a, const void *b, void *ranking)
 {
 	const struct row *left = a, *right = b;
+	int rank_node = *(const int *)ranking;
 	uint64_t left_rank = rank_node < 0 ? left->total : row_node_bytes(left, rank_node);
 	uint64_t right_rank = rank_node < 0 ? right->total : row_node_bytes(right, rank_node);
 
@@ -182,13 +182,13 @@ static int read_all(const struct numamaps_control *control, struct census *censu
 
 /* --node N: one node of the machine, by numactl's syntax. */
 static int choose_rank_node(const struct numamaps_control *control,
-			    const struct numamig_topology *topology)
+			    const struct numamig_topology *topology, int *rank_node)
 {
 	struct numamig_error error = { 0 };
 	struct numamig_nodes chosen;
 	int status;
 
-	rank_node = -1;
+	*rank_node = -1;
 	if (!control->rank_node)
 		return 0;
 	status = numamig_nodelist_parse(topology, control->rank_node, NULL, &chosen, &error);
@@ -200,7 +200,7 @@ static int choose_rank_node(const struct numamaps_control *control,
 		message_warn("--node takes one node, not '%s'", control->rank_node);
 		return -EINVAL;
 	}
-	rank_node = numamig_nodes_next(&chosen, -1);
+	*rank_node = numamig_nodes_next(&chosen, -1);
 	return 0;
 }
 
@@ -262,6 +262,7 @@ int all_processes_run(const struct numamaps_control *control)
 {
 	struct census census = { 0 };
 	struct numamig_topology *topology = NULL;
+	int rank_node;
 	struct numamig_error error = { 0 };
 	int status = numamig_topology_load(control->common.sysroot, &topology, &error);
 
@@ -270,12 +271,12 @@ int all_processes_run(const struct numamaps_control *control)
 		return NUMAMIG_EXIT_FAILURE;
 	}
 	census.nodes = *numamig_topology_with_memory(topology);
-	status = choose_rank_node(control, topology);
+	status = choose_rank_node(control, topology, &rank_node);
 	numamig_topology_free(topology);
 	if (status == 0)
 		status = read_all(control, &census);
 	if (status == 0) {
-		qsort(census.rows, census.count, sizeof(*census.rows), compare_rows);
+		qsort_r(census.rows, census.count, sizeof(*census.rows), compare_rows, &rank_node);
 		status = print_census(control, &census);
 	}
 	/* After the table, so that it is the last thing a person sees. */

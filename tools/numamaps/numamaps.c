@@ -26,7 +26,6 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,78 +64,95 @@ static const struct argp_child children[] = {
 	{ 0 }
 };
 
+/* One mode at a time. */
+static const struct option_conflict conflicts[] = {
+	{ { 's', 'A', OPTION_DIFF, OPTION_SAVE, OPTION_INTERVAL, OPTION_BARS },
+	  "-s, -A, --diff, --save, --interval and --bars do not combine" },
+	{ { OPTION_BARS, 'J' }, "--bars draws on a terminal: it has no JSON form (use -s -J)" },
+	{ { 0 }, NULL }
+};
+
 /* PIDs as separate arguments or comma lists: "1 2", "1,2". */
-static void add_pids(struct numamaps_control *control, char *argument, struct argp_state *state)
+static int add_pids(struct numamaps_control *control, const char *argument)
 {
-	char *rest = argument, *word;
+	int status = numamig_pids_parse(argument, &control->pids, &control->pid_count);
+	const char *word = argument;
 
-	while ((word = strsep(&rest, ",")) != NULL) {
-		char *end;
-		long pid;
-		pid_t *grown;
-
-		errno = 0;
-		pid = strtol(word, &end, 10);
-		if (word[0] < '0' || word[0] > '9' || *end || errno || pid < 1 || pid > INT_MAX)
-			message_fail(NUMAMIG_EXIT_FAILURE, "invalid PID '%s'", word);
-		grown = realloc(control->pids, (control->pid_count + 1) * sizeof(*grown));
-		if (!grown)
-			message_fail(NUMAMIG_EXIT_FAILURE, "cannot keep PID %ld: %s", pid, error_string(ENOMEM));
-		control->pids = grown;
-		control->pids[control->pid_count++] = (pid_t)pid;
+	if (status == -ENOMEM) {
+		message_warn_code(ENOMEM, "cannot keep the PIDs");
+		return status;
 	}
+	if (status < 0) {
+		/* the first word that is no PID */
+		for (size_t length; *word; word += length + (word[length] == ',')) {
+			uint64_t pid;
+			char copy[64];
+
+			length = strcspn(word, ",");
+			snprintf(copy, sizeof(copy), "%.*s", (int)length, word);
+			if (numamig_number_parse(copy, 1, INT_MAX, &pid) < 0)
+				break;
+		}
+		message_warn("invalid PID '%.*s'", (int)strcspn(word, ","), word);
+	}
+	return status;
 }
 
-static void parse_interval(struct numamaps_control *control, const char *argument,
-			   struct argp_state *state)
+/* Past a year the sleep is no watch. */
+static int parse_interval(struct numamaps_control *control, const char *argument)
 {
-	char *end;
+	uint64_t nanoseconds;
 
-	errno = 0;
-	control->interval = strtod(argument, &end);
-	/* Past a year the sleep is no watch; so is a NaN or an infinity. */
-	if (end == argument || *end || errno || !isfinite(control->interval) ||
-	    control->interval <= 0 || control->interval > 366 * 86400.0)
-		message_fail(NUMAMIG_EXIT_FAILURE, "invalid interval '%s'", argument);
+	if (numamig_duration_parse(argument, &nanoseconds) < 0 ||
+	    nanoseconds > UINT64_C(366) * 86400 * 1000000000) {
+		message_warn("invalid interval '%s'", argument);
+		return -EINVAL;
+	}
+	control->interval = (double)nanoseconds / 1e9;
+	return 0;
 }
 
-static void parse_count(struct numamaps_control *control, const char *argument,
-			struct argp_state *state)
+static int parse_count(struct numamaps_control *control, const char *argument)
 {
-	char *end;
+	uint64_t count;
 
-	errno = 0;
-	control->count = strtoul(argument, &end, 10);
-	if (argument[0] < '0' || argument[0] > '9' || *end || errno || control->count == 0)
-		message_fail(NUMAMIG_EXIT_FAILURE, "invalid count '%s'", argument);
+	if (numamig_number_parse(argument, 1, ULONG_MAX, &count) < 0) {
+		message_warn("invalid count '%s'", argument);
+		return -EINVAL;
+	}
+	control->count = (unsigned long)count;
+	return 0;
 }
 
-/* One mode at a time, each with the arguments it takes. */
-static void check_modes(const struct numamaps_control *control, struct argp_state *state)
+/* Each mode with the options and arguments it takes. */
+static int check_modes(const struct numamaps_control *control)
 {
-	int modes = control->summary + control->all_processes + control->diff +
-		    (control->save_path != NULL) + (control->interval > 0) + control->bars;
+	const char *problem = NULL;
 
-	if (modes > 1)
-		message_fail(NUMAMIG_EXIT_FAILURE, "-s, -A, --diff, --save, --interval and --bars do not combine");
+	if (options_check_conflicts(&control->common, conflicts) < 0)
+		return -EINVAL;
 	if (control->rank_node && !control->all_processes)
-		message_fail(NUMAMIG_EXIT_FAILURE, "--node goes with -A");
-	if (control->count && control->interval <= 0)
-		message_fail(NUMAMIG_EXIT_FAILURE, "--count goes with --interval");
-	if (control->bars && control->common.json)
-		message_fail(NUMAMIG_EXIT_FAILURE, "--bars draws on a terminal: it has no JSON form (use -s -J)");
-	if (control->all_processes && control->pid_count)
-		message_fail(NUMAMIG_EXIT_FAILURE, "-A takes no PID");
+		problem = "--node goes with -A";
+	else if (control->count && control->interval <= 0)
+		problem = "--count goes with --interval";
+	else if (control->all_processes && control->pid_count)
+		problem = "-A takes no PID";
 	else if (control->diff && control->diff_side_count != 2)
-		message_fail(NUMAMIG_EXIT_FAILURE, "--diff takes two snapshots or PIDs");
+		problem = "--diff takes two snapshots or PIDs";
 	else if (!control->all_processes && !control->diff && control->pid_count == 0)
-		message_fail(NUMAMIG_EXIT_FAILURE, "no PID given");
+		problem = "no PID given";
+	if (problem) {
+		message_warn("%s", problem);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static error_t parse_option(int key, char *argument, struct argp_state *state)
 {
 	struct numamaps_control *control = state->input;
 
+	options_given(&control->common, key);
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &control->common;
@@ -157,26 +173,24 @@ static error_t parse_option(int key, char *argument, struct argp_state *state)
 		control->diff = true;
 		break;
 	case OPTION_INTERVAL:
-		parse_interval(control, argument, state);
-		break;
+		return parse_interval(control, argument) < 0 ? EINVAL : 0;
 	case OPTION_COUNT:
-		parse_count(control, argument, state);
-		break;
+		return parse_count(control, argument) < 0 ? EINVAL : 0;
 	case OPTION_BARS:
 		control->bars = true;
 		break;
 	case ARGP_KEY_ARG:
 		/* Options come first (argp permutes), so --diff is known here. */
 		if (!control->diff)
-			add_pids(control, argument, state);
-		else if (control->diff_side_count < 2)
-			control->diff_sides[control->diff_side_count++] = argument;
-		else
-			message_fail(NUMAMIG_EXIT_FAILURE, "--diff takes two snapshots or PIDs");
+			return add_pids(control, argument) < 0 ? EINVAL : 0;
+		if (control->diff_side_count == 2) {
+			message_warn("--diff takes two snapshots or PIDs");
+			return EINVAL;
+		}
+		control->diff_sides[control->diff_side_count++] = argument;
 		break;
 	case ARGP_KEY_END:
-		check_modes(control, state);
-		break;
+		return check_modes(control) < 0 ? EINVAL : 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -298,7 +312,10 @@ int main(int argc, char **argv)
 	size_t index;
 
 	program_init("numamaps", argv);
-	argp_parse(&argp, argc, argv, 0, NULL, &control);
+	if (argp_parse(&argp, argc, argv, 0, NULL, &control) != 0) {
+		free_control(&control);
+		return NUMAMIG_EXIT_FAILURE;
+	}
 	if (control.all_processes || control.diff) {
 		exit_status = control.all_processes ? all_processes_run(&control) : diff_run(&control);
 		free_control(&control);
@@ -312,9 +329,12 @@ int main(int argc, char **argv)
 		return NUMAMIG_EXIT_FAILURE;
 	}
 	control.processes = calloc(control.pid_count, sizeof(*control.processes));
-	if (!control.processes)
-		message_fail(NUMAMIG_EXIT_FAILURE, "cannot read %zu processes: %s",
-			     control.pid_count, error_string(ENOMEM));
+	if (!control.processes) {
+		message_warn_code(ENOMEM, "cannot read %zu processes", control.pid_count);
+		numamig_topology_free(topology);
+		free_control(&control);
+		return NUMAMIG_EXIT_FAILURE;
+	}
 	for (index = 0; index < control.pid_count; index++) {
 		if (numamaps_read_process(&control, control.pids[index],
 				 &control.processes[control.process_count]) < 0)
