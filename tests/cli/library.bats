@@ -22,3 +22,18 @@ library_strings() {
 	run grep -E 'migratepages|movepages|numamaps|numatier' <<<"$(library_strings)"
 	assert_output ""
 }
+
+@test "the symbol list exports every function of numamig.h by name, and no other" {
+	declared=$(grep -oE '\bnumamig_[a-z0-9_]+\(' "$top_srcdir/include/numamig.h" | tr -d '(' |
+		sort -u)
+	listed=$(grep -oE '^[[:space:]]+numamig_[a-z0-9_]+;' "$top_srcdir/lib/libnumamig.sym" |
+		tr -d ' \t;' | sort -u)
+	[ -n "$declared" ]
+	assert_equal "$listed" "$declared"
+	# no pattern but local's "*"
+	run grep -E '^[[:space:]]+[a-z0-9_]*[*?[][^;]*;$' "$top_srcdir/lib/libnumamig.sym"
+	assert_output --regexp '^[[:space:]]+\*;$'
+	exported=$(nm -D --defined-only "$top_builddir/lib/.libs/libnumamig.so" |
+		awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort -u)
+	assert_equal "$exported" "$declared"
+}
